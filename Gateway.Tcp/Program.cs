@@ -1,1 +1,11 @@
-var b = WebApplication.CreateBuilder(args); b.Build().Run();
+using Tanks.Gateway.Tcp.Extensions;
+using Tanks.ServiceDefaults;
+
+// Content root = the binaries, so appsettings.json is found whatever the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.AddServiceDefaults();
+builder.AddTcpGateway();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.Run();

@@ -1,0 +1,28 @@
+using Tanks.Grains.Interfaces.Models;
+
+namespace Tanks.Grains.Interfaces;
+
+/// <summary>One player account. Key: the normalized user name (see <see cref="UserNames"/>).</summary>
+[Alias("Tanks.IUserGrain")]
+public interface IUserGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the account and opens a session (a first refresh token).</summary>
+    [Alias("Register")]
+    Task<AccountResult> RegisterAsync(Secret password);
+
+    /// <summary>Checks the password (with lockout) and opens a session.</summary>
+    [Alias("Login")]
+    Task<AccountResult> LoginAsync(Secret password);
+
+    /// <summary>Trades a refresh token for a new one; the old one is spent.</summary>
+    [Alias("Refresh")]
+    Task<AccountResult> RefreshAsync(Secret refreshToken);
+
+    /// <summary>Revokes a refresh token. Unknown tokens are ignored (logout is idempotent).</summary>
+    [Alias("Logout")]
+    Task LogoutAsync(Secret refreshToken);
+
+    /// <summary>The public part of the account, or null when it does not exist.</summary>
+    [Alias("GetProfile")]
+    Task<UserProfile?> GetProfileAsync();
+}

@@ -1,0 +1,215 @@
+using Orleans.Runtime;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tanks.Grains.Interfaces;
+using Tanks.Grains.Interfaces.Models;
+
+namespace Tanks.Grains.Accounts;
+
+/// <summary>
+/// One account. Calls are not interleaved, so two racing registrations of one name run one after the other and
+/// the second sees the first's account: exactly one is created. Hashing leaves the grain's turn (see
+/// <see cref="PasswordHasher"/>) while the grain waits for it.
+/// </summary>
+public sealed partial class UserGrain(
+    [PersistentState("user", StorageNames.Accounts)] IPersistentState<UserState> state,
+    PasswordHasher hasher,
+    IOptions<AccountOptions> options,
+    TimeProvider time,
+    ILogger<UserGrain> logger)
+    : Grain, IUserGrain
+{
+    private readonly AccountOptions _options = options.Value;
+
+    private string UserName => this.GetPrimaryKeyString();
+
+    public async Task<AccountResult> RegisterAsync(Secret password)
+    {
+        if (UserNames.Normalize(UserName) != UserName)
+        {
+            return AccountResult.Fail(AccountStatus.InvalidUserName);
+        }
+
+        if (!UserNames.IsAcceptablePassword(password.Value))
+        {
+            return AccountResult.Fail(AccountStatus.WeakPassword);
+        }
+
+        if (state.State.Exists)
+        {
+            return AccountResult.Fail(AccountStatus.UserExists);
+        }
+
+        var hash = await hasher.HashAsync(password.Value);
+        var userId = await GrainFactory.GetGrain<IUserIdAllocatorGrain>(0).AllocateAsync();
+        var now = time.GetUtcNow();
+        state.State = new UserState
+        {
+            UserId = userId,
+            UserName = UserName,
+            PasswordHash = hash,
+            CreatedAt = now,
+        };
+        var refreshToken = IssueRefreshToken(now);
+        await state.WriteStateAsync();
+        AccountMetrics.AccountRegistered();
+        LogRegistered(logger, UserName, userId);
+        return new AccountResult(AccountStatus.Ok, userId, refreshToken);
+    }
+
+    public async Task<AccountResult> LoginAsync(Secret password)
+    {
+        if (!state.State.Exists)
+        {
+            await hasher.VerifyDummyAsync(password.Value);
+            DeactivateOnIdle(); // nothing to keep for a name nobody owns
+            AccountMetrics.Login("invalid_credentials");
+            return AccountResult.Fail(AccountStatus.InvalidCredentials);
+        }
+
+        var now = time.GetUtcNow();
+        if (state.State.LockedUntil is { } until && until > now)
+        {
+            // The password is not even checked: a locked account reveals nothing about it.
+            AccountMetrics.Login("locked_out");
+            return new AccountResult(AccountStatus.LockedOut, LockedUntil: until);
+        }
+
+        if (!await hasher.VerifyAsync(password.Value, state.State.PasswordHash))
+        {
+            state.State.FailedLogins++;
+            if (state.State.FailedLogins >= _options.MaxFailedLogins)
+            {
+                state.State.FailedLogins = 0;
+                state.State.LockedUntil = now + _options.LockoutDuration;
+                await state.WriteStateAsync();
+                LogLockedOut(logger, UserName, state.State.LockedUntil.Value);
+                AccountMetrics.Login("locked_out");
+                return new AccountResult(AccountStatus.LockedOut, LockedUntil: state.State.LockedUntil);
+            }
+
+            await state.WriteStateAsync();
+            AccountMetrics.Login("invalid_credentials");
+            return AccountResult.Fail(AccountStatus.InvalidCredentials);
+        }
+
+        state.State.FailedLogins = 0;
+        state.State.LockedUntil = null;
+        var refreshToken = IssueRefreshToken(now);
+        await state.WriteStateAsync();
+        AccountMetrics.Login("ok");
+        return new AccountResult(AccountStatus.Ok, state.State.UserId, refreshToken);
+    }
+
+    public async Task<AccountResult> RefreshAsync(Secret refreshToken)
+    {
+        var now = time.GetUtcNow();
+        var index = state.State.Exists ? FindToken(refreshToken.Value, now) : -1;
+        if (index < 0)
+        {
+            return AccountResult.Fail(AccountStatus.InvalidToken);
+        }
+
+        // Rotation: the presented token is spent, a new one replaces it.
+        state.State.RefreshTokens.RemoveAt(index);
+        var next = IssueRefreshToken(now);
+        await state.WriteStateAsync();
+        return new AccountResult(AccountStatus.Ok, state.State.UserId, next);
+    }
+
+    public async Task LogoutAsync(Secret refreshToken)
+    {
+        var index = state.State.Exists ? FindToken(refreshToken.Value, time.GetUtcNow()) : -1;
+        if (index >= 0)
+        {
+            state.State.RefreshTokens.RemoveAt(index);
+            await state.WriteStateAsync();
+        }
+    }
+
+    public Task<UserProfile?> GetProfileAsync()
+        => Task.FromResult(state.State.Exists
+            ? new UserProfile(state.State.UserId, state.State.UserName, state.State.CreatedAt)
+            : null);
+
+    private Secret IssueRefreshToken(DateTimeOffset now)
+    {
+        Span<byte> secret = stackalloc byte[RefreshTokens.SecretBytes];
+        RandomNumberGenerator.Fill(secret);
+        var tokens = state.State.RefreshTokens;
+        tokens.RemoveAll(t => t.ExpiresAt <= now);
+        while (tokens.Count >= _options.MaxRefreshTokens)
+        {
+            tokens.RemoveAt(0); // the oldest session goes first
+        }
+
+        tokens.Add(new RefreshTokenRecord
+        {
+            Hash = SHA256.HashData(secret),
+            IssuedAt = now,
+            ExpiresAt = now + _options.RefreshTokenLifetime,
+        });
+        return new Secret($"{RefreshTokens.Prefix}{UserName}.{Base64Url(secret)}");
+    }
+
+    private int FindToken(string token, DateTimeOffset now)
+    {
+        if (RefreshTokens.UserNameOf(token) != UserName)
+        {
+            return -1;
+        }
+
+        var encoded = token.AsSpan(RefreshTokens.Prefix.Length + UserName.Length + 1);
+        Span<byte> secret = stackalloc byte[RefreshTokens.SecretBytes + 3];
+        if (!TryFromBase64Url(encoded, secret, out var length) || length != RefreshTokens.SecretBytes)
+        {
+            return -1;
+        }
+
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(secret[..length], hash);
+        var tokens = state.State.RefreshTokens;
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            if (tokens[i].ExpiresAt > now && CryptographicOperations.FixedTimeEquals(tokens[i].Hash, hash))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static string Base64Url(ReadOnlySpan<byte> bytes)
+        => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static bool TryFromBase64Url(ReadOnlySpan<char> text, Span<byte> destination, out int written)
+    {
+        written = 0;
+        if (text.Length > 64)
+        {
+            return false;
+        }
+
+        Span<char> padded = stackalloc char[68];
+        var n = 0;
+        foreach (var c in text)
+        {
+            padded[n++] = c switch { '-' => '+', '_' => '/', '+' or '/' or '=' => '!', _ => c };
+        }
+
+        while (n % 4 != 0)
+        {
+            padded[n++] = '=';
+        }
+
+        return Convert.TryFromBase64Chars(padded[..n], destination, out written);
+    }
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Account {UserName} registered with user id {UserId}")]
+    private static partial void LogRegistered(ILogger logger, string userName, long userId);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Account {UserName} locked out until {LockedUntil} after repeated failed logins")]
+    private static partial void LogLockedOut(ILogger logger, string userName, DateTimeOffset lockedUntil);
+}

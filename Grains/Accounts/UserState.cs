@@ -1,0 +1,25 @@
+namespace Tanks.Grains.Accounts;
+
+/// <summary>The persisted account. Passwords and refresh tokens are stored only as hashes.</summary>
+[GenerateSerializer, Alias("Tanks.UserState")]
+public sealed class UserState
+{
+    [Id(0)] public long UserId { get; set; }
+    [Id(1)] public string UserName { get; set; } = "";
+    [Id(2)] public string PasswordHash { get; set; } = "";
+    [Id(3)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(4)] public int FailedLogins { get; set; }
+    [Id(5)] public DateTimeOffset? LockedUntil { get; set; }
+    [Id(6)] public List<RefreshTokenRecord> RefreshTokens { get; set; } = [];
+
+    public bool Exists => UserId != 0;
+}
+
+/// <summary>One open session: the SHA-256 of a refresh token's secret part and when it stops being accepted.</summary>
+[GenerateSerializer, Alias("Tanks.RefreshTokenRecord")]
+public sealed class RefreshTokenRecord
+{
+    [Id(0)] public byte[] Hash { get; set; } = [];
+    [Id(1)] public DateTimeOffset IssuedAt { get; set; }
+    [Id(2)] public DateTimeOffset ExpiresAt { get; set; }
+}

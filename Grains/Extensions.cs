@@ -1,0 +1,19 @@
+using Microsoft.Extensions.DependencyInjection;
+using Tanks.Grains.Accounts;
+
+namespace Tanks.Grains;
+
+public static class Extensions
+{
+    /// <summary>Registers what the grains need besides Orleans itself: account options and the password hasher.</summary>
+    public static IServiceCollection AddTanksGrainServices(this IServiceCollection services)
+    {
+        services.AddOptions<AccountOptions>()
+            .BindConfiguration(AccountOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<PasswordHasher>();
+        services.AddSingleton(TimeProvider.System);
+        return services;
+    }
+}

@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Tanks.ServiceDefaults;
+
+/// <summary>Where the Orleans cluster is and who belongs to it; shared by the silo and both gateways.</summary>
+public sealed class ClusterOptions
+{
+    public const string SectionName = "Cluster";
+
+    /// <summary>Silos and clients with the same cluster id form one cluster (a deployment).</summary>
+    [Required, RegularExpression("^[A-Za-z0-9._-]{1,64}$")]
+    public string ClusterId { get; set; } = "tanks-local";
+
+    /// <summary>Stays the same across deployments: grain state is keyed by it.</summary>
+    [Required, RegularExpression("^[A-Za-z0-9._-]{1,64}$")]
+    public string ServiceId { get; set; } = "tanks";
+
+    [Range(1, 65535)]
+    public int SiloPort { get; set; } = 11111;
+
+    [Range(1, 65535)]
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The IP address other silos and clients use to reach this silo (the pod IP in Kubernetes).</summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>Without Redis, the gateways reach the silo's Orleans gateway on this host.</summary>
+    [Required]
+    public string GatewayHost { get; set; } = "127.0.0.1";
+}

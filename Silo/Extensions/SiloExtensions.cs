@@ -1,0 +1,137 @@
+using System.Net;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Authentication;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using StackExchange.Redis;
+using Tanks.Grains;
+using Tanks.Silo.Dashboard;
+using Tanks.ServiceDefaults;
+
+namespace Tanks.Silo.Extensions;
+
+public static partial class SiloExtensions
+{
+    /// <summary>
+    /// The Orleans silo: Redis clustering and grain storage when <c>Redis:ConnectionString</c> is set, else the
+    /// embedded default (localhost clustering, in-memory storage); the dashboard behind Basic auth; readiness.
+    /// </summary>
+    public static WebApplicationBuilder AddTanksSilo(this WebApplicationBuilder builder)
+    {
+        var cluster = builder.Configuration.GetClusterOptions();
+        var redis = builder.Configuration.GetRedisOptions();
+
+        builder.Services.AddTanksGrainServices();
+        TanksMeterExporter.ExcludeFromGenericAdapter();
+        builder.Services.AddHostedService<TanksMeterExporter>();
+        builder.UseOrleans(silo =>
+        {
+            if (redis.IsConfigured)
+            {
+                silo.UseRedisClustering(redis.ConnectionString!);
+                silo.AddRedisGrainStorage(StorageNames.Accounts,
+                    o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis.ConnectionString!));
+                ConfigureEndpoints(silo, cluster);
+            }
+            else
+            {
+                silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, null, cluster.ServiceId, cluster.ClusterId);
+                silo.AddMemoryGrainStorage(StorageNames.Accounts);
+            }
+
+            silo.Configure<Orleans.Configuration.ClusterOptions>(o =>
+            {
+                o.ClusterId = cluster.ClusterId;
+                o.ServiceId = cluster.ServiceId;
+            });
+            silo.AddDashboard();
+        });
+
+        builder.Services.AddHealthChecks().AddCheck<SiloReadyHealthCheck>("silo", tags: [Tanks.ServiceDefaults.Extensions.ReadyTag]);
+        builder.Services.AddSingleton(CreateDashboardCredentials(builder.Configuration));
+        builder.Services.AddAuthentication(BasicAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, BasicAuthenticationHandler>(BasicAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy("dashboard", p => p.AddAuthenticationSchemes(BasicAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
+        return builder;
+    }
+
+    /// <summary>Maps the dashboard (authenticated) and says, first thing, where data lives.</summary>
+    public static WebApplication MapTanksSilo(this WebApplication app)
+    {
+        var redis = app.Configuration.GetRedisOptions();
+        if (redis.IsConfigured)
+        {
+            LogRedisMode(app.Logger);
+        }
+        else
+        {
+            LogEmbeddedMode(app.Logger);
+        }
+
+        var path = app.Configuration[$"{DashboardAuthOptions.SectionName}:Path"] ?? "/dashboard";
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOrleansDashboard(path).RequireAuthorization("dashboard");
+        app.MapGet("/", () => Results.Redirect(path)).ExcludeFromDescription();
+
+        var credentials = app.Services.GetRequiredService<DashboardCredentials>();
+        if (credentials.Generated)
+        {
+            // Printed once, on the console only, for a local run; configured credentials are never printed.
+            app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine(
+                $"Orleans Dashboard: user '{credentials.Username}', generated password '{GeneratedPassword}' "
+                + "(set Dashboard__Username and Dashboard__Password to choose your own)"));
+        }
+
+        return app;
+    }
+
+    private static string GeneratedPassword { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12))
+        .Replace('+', 'x').Replace('/', 'y');
+
+    private static DashboardCredentials CreateDashboardCredentials(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(DashboardAuthOptions.SectionName).Get<DashboardAuthOptions>() ?? new DashboardAuthOptions();
+        var hasUser = !string.IsNullOrWhiteSpace(options.Username);
+        var hasPassword = !string.IsNullOrWhiteSpace(options.Password);
+        if (hasUser != hasPassword)
+        {
+            throw new InvalidOperationException("Set both Dashboard:Username and Dashboard:Password, or neither (a local run then generates a password).");
+        }
+
+        if (hasPassword && options.Password!.Length < 8)
+        {
+            throw new InvalidOperationException("Dashboard:Password must be at least 8 characters.");
+        }
+
+        return hasUser
+            ? new DashboardCredentials(options.Username!, options.Password!, generated: false)
+            : new DashboardCredentials("admin", GeneratedPassword, generated: true);
+    }
+
+    private static void ConfigureEndpoints(ISiloBuilder silo, Tanks.ServiceDefaults.ClusterOptions cluster)
+    {
+        if (string.IsNullOrWhiteSpace(cluster.AdvertisedAddress))
+        {
+            silo.ConfigureEndpoints(cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+        }
+        else if (IPAddress.TryParse(cluster.AdvertisedAddress, out var address))
+        {
+            silo.ConfigureEndpoints(address, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+        }
+        else
+        {
+            silo.ConfigureEndpoints(cluster.AdvertisedAddress, cluster.SiloPort, cluster.GatewayPort,
+                System.Net.Sockets.AddressFamily.InterNetwork, listenOnAnyHostAddress: true);
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning,
+        Message = "EMBEDDED MODE: no Redis configured (Redis__ConnectionString); localhost clustering and in-memory storage. Accounts and all data will NOT survive a restart.")]
+    private static partial void LogEmbeddedMode(ILogger logger);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information,
+        Message = "Redis mode: clustering and grain storage in Redis (accounts persist across restarts).")]
+    private static partial void LogRedisMode(ILogger logger);
+}
