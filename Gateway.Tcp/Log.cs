@@ -14,7 +14,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 10, Level = LogLevel.Debug, Message = "Request {Op} from {Client}: {Result} in {ElapsedMs:F1} ms")]
     public static partial void Request(ILogger logger, string op, IPAddress client, string result, double elapsedMs);
 
-    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Closing connection from {Client}: {Reason}")]
+    [LoggerMessage(EventId = 11, Level = LogLevel.Debug, Message = "Closing connection from {Client}: {Reason}")]
     public static partial void Closing(ILogger logger, IPAddress client, string reason);
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Cluster unavailable for a request ({Error})")]

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tanks.Grains.Accounts;
 
 namespace Tanks.Grains;
@@ -13,7 +14,7 @@ public static class Extensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<PasswordHasher>();
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         return services;
     }
 }

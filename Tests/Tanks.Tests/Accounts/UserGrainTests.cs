@@ -1,0 +1,185 @@
+using Tanks.Grains.Interfaces;
+using Tanks.Grains.Interfaces.Models;
+
+namespace Tanks.Tests.Accounts;
+
+[Collection(AccountsClusterCollection.Name)]
+public sealed class UserGrainTests(AccountsCluster fixture)
+{
+    private const string Password = "correct horse battery";
+
+    private static string NewName() => "u" + Guid.NewGuid().ToString("N")[..12];
+
+    private IUserGrain User(string name) => fixture.Client.GetGrain<IUserGrain>(name);
+
+    [Fact]
+    public async Task Register_creates_an_account_with_a_numeric_id_and_a_session()
+    {
+        var name = NewName();
+        var result = await User(name).RegisterAsync(new Secret(Password));
+
+        Assert.Equal(AccountStatus.Ok, result.Status);
+        Assert.True(result.UserId > 0);
+        Assert.StartsWith($"rt1.{name}.", result.RefreshToken!.Value);
+        var profile = await User(name).GetProfileAsync();
+        Assert.Equal(new UserProfile(result.UserId, name, fixture.Time.GetUtcNow()), profile);
+    }
+
+    [Fact]
+    public async Task Registering_a_taken_name_is_refused()
+    {
+        var name = NewName();
+        Assert.Equal(AccountStatus.Ok, (await User(name).RegisterAsync(new Secret(Password))).Status);
+
+        var second = await User(name).RegisterAsync(new Secret("another password"));
+
+        Assert.Equal(AccountStatus.UserExists, second.Status);
+        Assert.Equal(AccountStatus.Ok, (await User(name).LoginAsync(new Secret(Password))).Status);
+        Assert.Equal(AccountStatus.InvalidCredentials, (await User(name).LoginAsync(new Secret("another password"))).Status);
+    }
+
+    [Fact]
+    public async Task Racing_registrations_of_one_name_create_exactly_one_account()
+    {
+        var name = NewName();
+        var results = await Task.WhenAll(Enumerable.Range(0, 8)
+            .Select(i => User(name).RegisterAsync(new Secret($"password-{i:D4}"))));
+
+        var winners = results.Where(r => r.Status == AccountStatus.Ok).ToList();
+        Assert.Single(winners);
+        Assert.Equal(7, results.Count(r => r.Status == AccountStatus.UserExists));
+        var winningPassword = $"password-{Array.IndexOf(results, winners[0]):D4}";
+        Assert.Equal(AccountStatus.Ok, (await User(name).LoginAsync(new Secret(winningPassword))).Status);
+    }
+
+    [Fact]
+    public async Task User_ids_are_unique_across_accounts()
+    {
+        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => User(NewName()).RegisterAsync(new Secret(Password))));
+
+        Assert.All(results, r => Assert.Equal(AccountStatus.Ok, r.Status));
+        Assert.Equal(6, results.Select(r => r.UserId).Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData("ab")]
+    [InlineData("this_name_is_far_too_long_")]
+    [InlineData("has space")]
+    [InlineData("UPPER")] // a grain key must already be normalized
+    public async Task Register_rejects_a_key_that_is_not_a_normalized_name(string key)
+    {
+        Assert.Equal(AccountStatus.InvalidUserName, (await User(key).RegisterAsync(new Secret(Password))).Status);
+    }
+
+    [Theory]
+    [InlineData("short")]
+    [InlineData("1234567")]
+    public async Task Register_rejects_a_password_under_8_characters(string password)
+    {
+        Assert.Equal(AccountStatus.WeakPassword, (await User(NewName()).RegisterAsync(new Secret(password))).Status);
+        Assert.Equal(AccountStatus.WeakPassword, (await User(NewName()).RegisterAsync(new Secret(new string('x', 129)))).Status);
+    }
+
+    [Fact]
+    public async Task Login_with_the_right_password_opens_a_session_and_with_a_wrong_one_does_not()
+    {
+        var name = NewName();
+        var registered = await User(name).RegisterAsync(new Secret(Password));
+
+        var ok = await User(name).LoginAsync(new Secret(Password));
+        var wrong = await User(name).LoginAsync(new Secret(Password + "!"));
+        var unknown = await User(NewName()).LoginAsync(new Secret(Password));
+
+        Assert.Equal(AccountStatus.Ok, ok.Status);
+        Assert.Equal(registered.UserId, ok.UserId);
+        Assert.NotEqual(registered.RefreshToken, ok.RefreshToken);
+        Assert.Equal(AccountStatus.InvalidCredentials, wrong.Status);
+        Assert.Null(wrong.RefreshToken);
+        Assert.Equal(AccountStatus.InvalidCredentials, unknown.Status);
+    }
+
+    [Fact]
+    public async Task Five_failed_logins_lock_the_account_for_15_minutes_whatever_the_password()
+    {
+        var name = NewName();
+        await User(name).RegisterAsync(new Secret(Password));
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(AccountStatus.InvalidCredentials, (await User(name).LoginAsync(new Secret("wrong password"))).Status);
+        }
+
+        var fifth = await User(name).LoginAsync(new Secret("wrong password"));
+        var rightButLocked = await User(name).LoginAsync(new Secret(Password));
+        var wrongAndLocked = await User(name).LoginAsync(new Secret("wrong password"));
+
+        Assert.Equal(AccountStatus.LockedOut, fifth.Status);
+        Assert.Equal(fixture.Time.GetUtcNow() + TimeSpan.FromMinutes(15), fifth.LockedUntil);
+        // Locked: the right and the wrong password get the very same answer.
+        Assert.Equal(rightButLocked, wrongAndLocked);
+        Assert.Equal(AccountStatus.LockedOut, rightButLocked.Status);
+
+        fixture.Time.Advance(TimeSpan.FromMinutes(14));
+        Assert.Equal(AccountStatus.LockedOut, (await User(name).LoginAsync(new Secret(Password))).Status);
+        fixture.Time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(AccountStatus.Ok, (await User(name).LoginAsync(new Secret(Password))).Status);
+    }
+
+    [Fact]
+    public async Task A_successful_login_resets_the_failure_count()
+    {
+        var name = NewName();
+        await User(name).RegisterAsync(new Secret(Password));
+        for (var round = 0; round < 3; round++)
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                await User(name).LoginAsync(new Secret("wrong password"));
+            }
+
+            Assert.Equal(AccountStatus.Ok, (await User(name).LoginAsync(new Secret(Password))).Status);
+        }
+    }
+
+    [Fact]
+    public async Task Refresh_rotates_the_token_and_a_spent_token_is_refused()
+    {
+        var name = NewName();
+        var first = (await User(name).RegisterAsync(new Secret(Password))).RefreshToken!;
+
+        var second = await User(name).RefreshAsync(first);
+        var replay = await User(name).RefreshAsync(first);
+        var third = await User(name).RefreshAsync(second.RefreshToken!);
+
+        Assert.Equal(AccountStatus.Ok, second.Status);
+        Assert.NotEqual(first, second.RefreshToken);
+        Assert.Equal(AccountStatus.InvalidToken, replay.Status);
+        Assert.Equal(AccountStatus.Ok, third.Status);
+    }
+
+    [Fact]
+    public async Task Refresh_refuses_forged_expired_and_logged_out_tokens()
+    {
+        var name = NewName();
+        var token = (await User(name).RegisterAsync(new Secret(Password))).RefreshToken!;
+        var other = (await User(name).LoginAsync(new Secret(Password))).RefreshToken!;
+        var forged = new Secret(token.Value[..^2] + (token.Value[^2] == 'A' ? "BA" : "AA"));
+
+        Assert.Equal(AccountStatus.InvalidToken, (await User(name).RefreshAsync(forged)).Status);
+        Assert.Equal(AccountStatus.InvalidToken, (await User(name).RefreshAsync(new Secret("garbage"))).Status);
+        Assert.Equal(AccountStatus.InvalidToken, (await User(NewName()).RefreshAsync(token)).Status);
+
+        await User(name).LogoutAsync(token);
+        Assert.Equal(AccountStatus.InvalidToken, (await User(name).RefreshAsync(token)).Status);
+
+        fixture.Time.Advance(TimeSpan.FromDays(31));
+        Assert.Equal(AccountStatus.InvalidToken, (await User(name).RefreshAsync(other)).Status);
+    }
+
+    [Fact]
+    public void Secrets_never_print_their_value()
+    {
+        var secret = new Secret(Password);
+        Assert.DoesNotContain(Password, secret.ToString());
+        Assert.DoesNotContain(Password, new AccountResult(AccountStatus.Ok, 1, secret).ToString());
+    }
+}
