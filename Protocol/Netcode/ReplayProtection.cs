@@ -5,6 +5,7 @@ namespace Tanks.Protocol.Netcode;
 /// disconnect packets: check <see cref="IsAlreadyReceived"/> before decrypting, <see cref="Advance"/> after.
 /// One deviation: the reference marks an empty slot with UINT64_MAX, so it accepts sequence 2^64-1 twice;
 /// this window keeps emptiness separately and rejects the duplicate, as STANDARD.md requires.
+/// Not thread-safe: one connection's packets are read by one thread at a time.
 /// </summary>
 public sealed class ReplayProtection
 {

@@ -8,7 +8,7 @@ internal static class Vectors
 {
     public const string FileName = "netcode-vectors.json";
 
-    private static readonly Lazy<JsonDocument> Document = new(() => JsonDocument.Parse(File.ReadAllBytes(CopyPath)));
+    private static readonly Lazy<JsonDocument> _document = new(() => JsonDocument.Parse(File.ReadAllBytes(CopyPath)));
 
     /// <summary>The copy shipped with the tests (Tests/Tanks.Protocol.Tests/Vectors), in the output folder.</summary>
     public static string CopyPath => Path.Combine(AppContext.BaseDirectory, "Vectors", FileName);
@@ -16,7 +16,7 @@ internal static class Vectors
     /// <summary>The team's reference copy: &lt;repo root&gt;/../shared/reference/netcode-vectors.json.</summary>
     public static string SharedPath => Path.Combine(RepoRoot(), "..", "shared", "reference", FileName);
 
-    public static JsonElement Root => Document.Value.RootElement;
+    public static JsonElement Root => _document.Value.RootElement;
 
     public static JsonElement Section(string name) => Root.GetProperty(name);
 
