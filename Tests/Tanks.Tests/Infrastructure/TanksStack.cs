@@ -4,7 +4,7 @@ namespace Tanks.Tests.Infrastructure;
 /// A silo and gateways as real processes on free loopback ports, with their own cluster id; optionally on Redis.
 /// Gateways can be added with their own settings (timeouts, limits, TLS, PROXY protocol).
 /// </summary>
-public sealed class TanksStack : IAsyncDisposable
+public sealed partial class TanksStack : IAsyncDisposable
 {
     public const string DashboardUser = "ops";
     public const string DashboardPassword = "dashboard-test-password";
