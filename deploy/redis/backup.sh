@@ -1,0 +1,1 @@
+../../helm/tanks/files/redis/backup.sh
