@@ -1,0 +1,64 @@
+using System.Security.Cryptography;
+using Tanks.LocalStack;
+
+// Starts the whole stack on this machine (embedded mode unless Redis__ConnectionString is set) and stops it on Ctrl-C.
+var root = StackProcess.FindRepoRoot();
+var configuration = StackProcess.BuildConfiguration();
+var sharedEnvironment = new Dictionary<string, string>
+{
+    // One key for every process of this run, so tokens minted by one gateway are accepted by the other.
+    ["Jwt__SigningKey"] = Environment.GetEnvironmentVariable("Jwt__SigningKey") ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+    ["Netcode__PrivateKey"] = Environment.GetEnvironmentVariable("Netcode__PrivateKey") ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+};
+
+var stop = new CancellationTokenSource(); // never disposed: signal handlers may fire until the process ends
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+
+var processes = new List<StackProcess>();
+try
+{
+    var silo = StackProcess.Start("silo", Path.Combine(root, "Silo", "bin", configuration, "net10.0", "Tanks.Silo.dll"), sharedEnvironment);
+    processes.Add(silo);
+    await silo.WaitHealthyAsync("http://127.0.0.1:8080/health/ready", stop.Token);
+
+    var tcp = StackProcess.Start("gateway-tcp", Path.Combine(root, "Gateway.Tcp", "bin", configuration, "net10.0", "Tanks.Gateway.Tcp.dll"), sharedEnvironment);
+    processes.Add(tcp);
+    await tcp.WaitHealthyAsync("http://127.0.0.1:8000/health/ready", stop.Token);
+
+    Console.WriteLine();
+    Console.WriteLine("Tanks is running (Ctrl-C stops everything):");
+    Console.WriteLine("  TCP auth          127.0.0.1:8888   (docs/protocol.md)");
+    Console.WriteLine("  Orleans Dashboard http://127.0.0.1:8080/dashboard/   (credentials printed by the silo above)");
+    Console.WriteLine("  Silo metrics      http://127.0.0.1:8080/metrics");
+    Console.WriteLine("  Gateway metrics   http://127.0.0.1:8000/metrics");
+    Console.WriteLine("  Health            http://127.0.0.1:8080/health/ready, http://127.0.0.1:8000/health/ready");
+    Console.WriteLine();
+
+    await Task.WhenAny(processes.Select(p => p.Exited).Append(Task.Delay(Timeout.Infinite, stop.Token)));
+    if (!stop.IsCancellationRequested)
+    {
+        Console.Error.WriteLine("A process of the stack exited; stopping the rest.");
+        Environment.ExitCode = 1;
+    }
+}
+catch (OperationCanceledException)
+{
+}
+catch (Exception ex)
+{
+    Console.Error.WriteLine($"Could not start the stack: {ex.Message}");
+    Environment.ExitCode = 1;
+}
+finally
+{
+    // Reverse order: gateways first, then the silo, each given time to shut down cleanly.
+    foreach (var process in Enumerable.Reverse(processes))
+    {
+        await process.StopAsync(TimeSpan.FromSeconds(10));
+    }
+}
