@@ -20,6 +20,7 @@ public sealed partial class UserGrain(
     ILogger<UserGrain> logger)
     : Grain, IUserGrain
 {
+    private const int MaxSpentTokensRemembered = 32;
     private readonly AccountOptions _options = options.Value;
 
     private string UserName => this.GetPrimaryKeyString();
@@ -105,14 +106,32 @@ public sealed partial class UserGrain(
     public async Task<AccountResult> RefreshAsync(Secret refreshToken)
     {
         var now = time.GetUtcNow();
-        var index = state.State.Exists ? FindToken(refreshToken.Value, now) : -1;
+        var index = state.State.Exists ? FindToken(state.State.RefreshTokens, refreshToken.Value, now) : -1;
         if (index < 0)
         {
+            if (state.State.Exists && FindToken(state.State.SpentRefreshTokens, refreshToken.Value, now) >= 0)
+            {
+                // A spent token came back: someone holds a copy. Revoke every session (OAuth 2.0 BCP reuse detection).
+                state.State.RefreshTokens.Clear();
+                state.State.SpentRefreshTokens.Clear();
+                await state.WriteStateAsync();
+                LogRefreshTokenReused(logger, UserName);
+            }
+
             return AccountResult.Fail(AccountStatus.InvalidToken);
         }
 
-        // Rotation: the presented token is spent, a new one replaces it.
+        // Rotation: the presented token is spent (and remembered as such), a new one replaces it.
+        var spent = state.State.RefreshTokens[index];
         state.State.RefreshTokens.RemoveAt(index);
+        var history = state.State.SpentRefreshTokens;
+        history.RemoveAll(t => t.ExpiresAt <= now);
+        if (history.Count >= MaxSpentTokensRemembered)
+        {
+            history.RemoveAt(0);
+        }
+
+        history.Add(spent);
         var next = IssueRefreshToken(now);
         await state.WriteStateAsync();
         return new AccountResult(AccountStatus.Ok, state.State.UserId, next);
@@ -120,7 +139,7 @@ public sealed partial class UserGrain(
 
     public async Task LogoutAsync(Secret refreshToken)
     {
-        var index = state.State.Exists ? FindToken(refreshToken.Value, time.GetUtcNow()) : -1;
+        var index = state.State.Exists ? FindToken(state.State.RefreshTokens, refreshToken.Value, time.GetUtcNow()) : -1;
         if (index >= 0)
         {
             state.State.RefreshTokens.RemoveAt(index);
@@ -153,7 +172,7 @@ public sealed partial class UserGrain(
         return new Secret($"{RefreshTokens.Prefix}{UserName}.{Base64Url(secret)}");
     }
 
-    private int FindToken(string token, DateTimeOffset now)
+    private int FindToken(List<RefreshTokenRecord> tokens, string token, DateTimeOffset now)
     {
         if (RefreshTokens.UserNameOf(token) != UserName)
         {
@@ -169,7 +188,6 @@ public sealed partial class UserGrain(
 
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(secret[..length], hash);
-        var tokens = state.State.RefreshTokens;
         for (var i = 0; i < tokens.Count; i++)
         {
             if (tokens[i].ExpiresAt > now && CryptographicOperations.FixedTimeEquals(tokens[i].Hash, hash))
@@ -209,6 +227,9 @@ public sealed partial class UserGrain(
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Account {UserName} registered with user id {UserId}")]
     private static partial void LogRegistered(ILogger logger, string userName, long userId);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "A spent refresh token of {UserName} was presented again; all of its sessions are revoked")]
+    private static partial void LogRefreshTokenReused(ILogger logger, string userName);
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Account {UserName} locked out until {LockedUntil} after repeated failed logins")]
     private static partial void LogLockedOut(ILogger logger, string userName, DateTimeOffset lockedUntil);

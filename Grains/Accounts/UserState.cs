@@ -12,6 +12,9 @@ public sealed class UserState
     [Id(5)] public DateTimeOffset? LockedUntil { get; set; }
     [Id(6)] public List<RefreshTokenRecord> RefreshTokens { get; set; } = [];
 
+    /// <summary>Recently spent refresh tokens: one presented again means it was copied, so every session is revoked.</summary>
+    [Id(7)] public List<RefreshTokenRecord> SpentRefreshTokens { get; set; } = [];
+
     public bool Exists => UserId != 0;
 }
 

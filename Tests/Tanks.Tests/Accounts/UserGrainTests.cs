@@ -147,13 +147,30 @@ public sealed class UserGrainTests(AccountsCluster fixture)
         var first = (await User(name).RegisterAsync(new Secret(Password))).RefreshToken!;
 
         var second = await User(name).RefreshAsync(first);
-        var replay = await User(name).RefreshAsync(first);
         var third = await User(name).RefreshAsync(second.RefreshToken!);
+        var replay = await User(name).RefreshAsync(first);
 
         Assert.Equal(AccountStatus.Ok, second.Status);
         Assert.NotEqual(first, second.RefreshToken);
-        Assert.Equal(AccountStatus.InvalidToken, replay.Status);
         Assert.Equal(AccountStatus.Ok, third.Status);
+        Assert.Equal(second.UserId, third.UserId);
+        Assert.Equal(AccountStatus.InvalidToken, replay.Status);
+    }
+
+    [Fact]
+    public async Task Presenting_a_spent_refresh_token_again_revokes_every_session()
+    {
+        var name = NewName();
+        var phone = (await User(name).RegisterAsync(new Secret(Password))).RefreshToken!;
+        var tablet = (await User(name).LoginAsync(new Secret(Password))).RefreshToken!;
+        var rotated = (await User(name).RefreshAsync(phone)).RefreshToken!;
+
+        var stolenReplay = await User(name).RefreshAsync(phone);
+
+        Assert.Equal(AccountStatus.InvalidToken, stolenReplay.Status);
+        Assert.Equal(AccountStatus.InvalidToken, (await User(name).RefreshAsync(rotated)).Status);
+        Assert.Equal(AccountStatus.InvalidToken, (await User(name).RefreshAsync(tablet)).Status);
+        Assert.Equal(AccountStatus.Ok, (await User(name).LoginAsync(new Secret(Password))).Status); // the password still works
     }
 
     [Fact]
