@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Tanks.Grains.Sessions;
+
+/// <summary>How the registry turns its queue into battles. Set both waits to zero for a local demo that starts a 1v1 at once.</summary>
+public sealed class MatchmakingOptions
+{
+    public const string SectionName = "Matchmaking";
+
+    /// <summary>Players per team in a full battle (7v7).</summary>
+    [Range(1, 32)]
+    public int TeamSize { get; set; } = 7;
+
+    /// <summary>After the oldest player waited this long, smaller even teams are accepted (down to <see cref="ReducedTeamSize"/>).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan ReducedTeamsAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The smallest team accepted between <see cref="ReducedTeamsAfter"/> and <see cref="AnyTeamsAfter"/>.</summary>
+    [Range(1, 32)]
+    public int ReducedTeamSize { get; set; } = 3;
+
+    /// <summary>After the oldest player waited this long, any even battle is accepted, down to 1v1.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan AnyTeamsAfter { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often the registry looks at its queue.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(1);
+}
