@@ -23,7 +23,7 @@ public sealed class ConnectTokenIssuer : IDisposable
         _addresses = _options.ParsePublicAddresses();
         _privateKey = NetcodeKeys.ImportConnectTokenKey(key.Bytes);
         _time = time;
-        Udp = _options.PublicAddresses[0];
+        Udp = _options.EffectivePublicAddresses[0];
     }
 
     /// <summary>The first public address, <c>host:port</c>, returned to clients as <c>udp</c>.</summary>

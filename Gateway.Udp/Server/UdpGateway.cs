@@ -63,7 +63,7 @@ internal sealed partial class UdpGateway : IUdpSender, IDisposable
         _logger = logger;
         _protocolId = netcode.ProtocolId;
         _maxClients = options.MaxClients;
-        ServerAddress = NetcodeAddress.Parse(options.ServerAddress ?? netcode.PublicAddresses[0]);
+        ServerAddress = NetcodeAddress.Parse(options.ServerAddress ?? netcode.EffectivePublicAddresses[0]);
         _privateKey = NetcodeKeys.ImportConnectTokenKey(privateKey);
         Span<byte> challengeKey = stackalloc byte[NetcodeConstants.KeyBytes];
         System.Security.Cryptography.RandomNumberGenerator.Fill(challengeKey);

@@ -23,9 +23,19 @@ public sealed class NetcodeOptions : IValidatableObject
     /// <summary>Application protocol id, in tokens and in every packet's associated data.</summary>
     public ulong ProtocolId { get; set; } = DefaultProtocolId;
 
-    /// <summary>The UDP gateway's public <c>host:port</c> addresses (IP literals), written into each token; the client tries them in order.</summary>
-    [Required, MinLength(1), MaxLength(NetcodeConstants.MaxServersPerConnect)]
-    public string[] PublicAddresses { get; set; } = ["127.0.0.1:9999"];
+    /// <summary>Used when <see cref="PublicAddresses"/> is empty: a local run.</summary>
+    public const string DefaultPublicAddress = "127.0.0.1:9999";
+
+    /// <summary>
+    /// The UDP gateway's public <c>host:port</c> addresses (IP literals), written into each token; the client tries
+    /// them in order. Empty means <see cref="DefaultPublicAddress"/>. (Empty by default on purpose: the
+    /// configuration binder appends to a non-empty default array instead of replacing it.)
+    /// </summary>
+    [Required, MaxLength(NetcodeConstants.MaxServersPerConnect)]
+    public string[] PublicAddresses { get; set; } = [];
+
+    /// <summary><see cref="PublicAddresses"/>, or the default one when none is configured.</summary>
+    public string[] EffectivePublicAddresses => PublicAddresses is { Length: > 0 } ? PublicAddresses : [DefaultPublicAddress];
 
     /// <summary>Seconds a connect token can be used to start a connection.</summary>
     [Range(1, 3600)]
@@ -38,12 +48,13 @@ public sealed class NetcodeOptions : IValidatableObject
     /// <summary>The parsed <see cref="PublicAddresses"/>.</summary>
     public NetcodeAddress[] ParsePublicAddresses()
     {
-        var result = new NetcodeAddress[PublicAddresses.Length];
+        var addresses = EffectivePublicAddresses;
+        var result = new NetcodeAddress[addresses.Length];
         for (var i = 0; i < result.Length; i++)
         {
-            if (!NetcodeAddress.TryParse(PublicAddresses[i], out result[i]))
+            if (!NetcodeAddress.TryParse(addresses[i], out result[i]))
             {
-                throw new FormatException($"Netcode:PublicAddresses[{i}] '{PublicAddresses[i]}' is not an IP address with a port.");
+                throw new FormatException($"Netcode:PublicAddresses[{i}] '{addresses[i]}' is not an IP address with a port.");
             }
         }
 
