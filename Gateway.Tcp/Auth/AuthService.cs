@@ -11,6 +11,7 @@ namespace Tanks.Gateway.Tcp.Auth;
 public sealed class AuthService(
     IClusterClient cluster,
     AccessTokenIssuer accessTokens,
+    ConnectTokenIssuer connectTokens,
     PartitionedRateLimiter<IPAddress> rateLimiter,
     IOptions<TcpGatewayOptions> options,
     TimeProvider time,
@@ -143,6 +144,7 @@ public sealed class AuthService(
         var accessToken = accessTokens.Issue(result.UserId, userName);
         var refreshToken = result.RefreshToken!.Value;
         var expiresIn = accessTokens.LifetimeSeconds;
+        var connectToken = connectTokens.Issue(result.UserId);
         return AuthResponse.Ok(w =>
         {
             w.WriteNumber("userId", result.UserId);
@@ -151,6 +153,8 @@ public sealed class AuthService(
             w.WriteString("tokenType", "Bearer");
             w.WriteNumber("expiresIn", expiresIn);
             w.WriteString("refreshToken", refreshToken);
+            w.WriteString("connectToken", connectToken);
+            w.WriteString("udp", connectTokens.Udp);
         });
     }
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Tanks.Gateway.Tcp.Auth;
 using Tanks.Gateway.Tcp.Connections;
+using Tanks.Protocol.Netcode;
 using Tanks.ServiceDefaults;
 
 namespace Tanks.Gateway.Tcp.Extensions;
@@ -37,7 +38,20 @@ public static class TcpGatewayExtensions
             services.AddHostedService(sp => new StartupNotice(sp.GetRequiredService<ILogger<AccessTokenIssuer>>(), "Jwt:SigningKey"));
         }
 
+        services.AddOptions<NetcodeOptions>()
+            .BindConfiguration(NetcodeOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        var netcodeKey = SecretKeys.ReadOrGenerate(builder.Configuration, "Netcode:PrivateKey", 32, 32, out var netcodeGenerated);
+        services.AddSingleton(new NetcodePrivateKey(netcodeKey));
+        if (netcodeGenerated)
+        {
+            // Tokens sealed with a key of our own will not open on Gateway.Udp: fine for auth-only runs, not for play.
+            services.AddHostedService(sp => new StartupNotice(sp.GetRequiredService<ILogger<ConnectTokenIssuer>>(), "Netcode:PrivateKey"));
+        }
+
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ConnectTokenIssuer>();
         services.AddSingleton<TcpGatewayMetrics>();
         services.AddSingleton<AccessTokenIssuer>();
         services.AddSingleton<AuthService>();

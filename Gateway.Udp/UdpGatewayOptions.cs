@@ -1,0 +1,71 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Tanks.Gateway.Udp;
+
+/// <summary>What Gateway.Udp does with the payloads of connected clients until battles exist.</summary>
+public enum PayloadMode
+{
+    /// <summary>Count them and drop them (the default: no game layer yet).</summary>
+    None,
+
+    /// <summary>Send each payload back to its sender: a test and measurement mode of the connection layer, not a game.</summary>
+    Echo,
+}
+
+/// <summary>The netcode 1.02 UDP server: sockets, capacity, timing. Tokens and keys are in <c>Netcode</c>.</summary>
+public sealed class UdpGatewayOptions
+{
+    public const string SectionName = "UdpGateway";
+
+    [Range(0, 65535)]
+    public int Port { get; set; } = 9999;
+
+    /// <summary>HTTP port for <c>/metrics</c> and <c>/health/*</c>.</summary>
+    [Range(0, 65535)]
+    public int MetricsPort { get; set; } = 8001;
+
+    /// <summary>Address to bind; <c>*</c> means every interface (IPv6 dual-mode when available, else IPv4).</summary>
+    [Required]
+    public string ListenAddress { get; set; } = "*";
+
+    /// <summary>
+    /// This server's address as tokens name it (the private token's address list must contain it). Unset: the
+    /// first of <c>Netcode:PublicAddresses</c>. Behind nginx: the address clients send to, not the bound one.
+    /// </summary>
+    public string? ServerAddress { get; set; }
+
+    /// <summary>Client slots; a response beyond them gets a connection denied packet.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxClients { get; set; } = 4096;
+
+    /// <summary>Sockets bound to the port with SO_REUSEPORT (Linux), each with its own receive thread.</summary>
+    [Range(1, 64)]
+    public int Sockets { get; set; } = 1;
+
+    /// <summary>SO_RCVBUF asked for each socket (the kernel caps it at net.core.rmem_max).</summary>
+    [Range(64 * 1024, 256 * 1024 * 1024)]
+    public int ReceiveBufferBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>SO_SNDBUF asked for each socket.</summary>
+    [Range(64 * 1024, 256 * 1024 * 1024)]
+    public int SendBufferBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Period of the logic loop (keep-alives, timeouts).</summary>
+    [Range(1, 100)]
+    public int TickMilliseconds { get; set; } = 10;
+
+    /// <summary>A client that has been sent nothing for this long gets a keep-alive (the standard's 10 Hz).</summary>
+    [Range(10, 1000)]
+    public int KeepAliveMilliseconds { get; set; } = 100;
+
+    /// <summary>Addresses between request and response (encryption mappings not yet connected); beyond: silence.</summary>
+    [Range(1, 4_000_000)]
+    public int MaxPendingConnections { get; set; } = 16384;
+
+    /// <summary>Connect token MACs remembered with the address that first used them ("connect token entries").</summary>
+    [Range(1, 16_000_000)]
+    public int TokenHistoryCapacity { get; set; } = 65536;
+
+    /// <summary><c>none</c> (default) or <c>echo</c> (connection-layer tests and measurements).</summary>
+    public PayloadMode PayloadMode { get; set; } = PayloadMode.None;
+}
