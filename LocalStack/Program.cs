@@ -30,13 +30,18 @@ try
     processes.Add(tcp);
     await tcp.WaitHealthyAsync("http://127.0.0.1:8000/health/ready", stop.Token);
 
+    var udp = StackProcess.Start("gateway-udp", Path.Combine(root, "Gateway.Udp", "bin", configuration, "net10.0", "Tanks.Gateway.Udp.dll"), sharedEnvironment);
+    processes.Add(udp);
+    await udp.WaitHealthyAsync("http://127.0.0.1:8001/health/ready", stop.Token);
+
     Console.WriteLine();
     Console.WriteLine("Tanks is running (Ctrl-C stops everything):");
     Console.WriteLine("  TCP auth          127.0.0.1:8888   (docs/protocol.md)");
+    Console.WriteLine("  UDP netcode 1.02  127.0.0.1:9999   (connect token from login)");
     Console.WriteLine("  Orleans Dashboard http://127.0.0.1:8080/dashboard/   (credentials printed by the silo above)");
     Console.WriteLine("  Silo metrics      http://127.0.0.1:8080/metrics");
-    Console.WriteLine("  Gateway metrics   http://127.0.0.1:8000/metrics");
-    Console.WriteLine("  Health            http://127.0.0.1:8080/health/ready, http://127.0.0.1:8000/health/ready");
+    Console.WriteLine("  Gateway metrics   http://127.0.0.1:8000/metrics (TCP), http://127.0.0.1:8001/metrics (UDP)");
+    Console.WriteLine("  Health            /health/live and /health/ready on ports 8080, 8000, 8001");
     Console.WriteLine();
 
     await Task.WhenAny(processes.Select(p => p.Exited).Append(Task.Delay(Timeout.Infinite, stop.Token)));
