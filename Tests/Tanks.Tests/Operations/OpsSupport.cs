@@ -209,9 +209,9 @@ public sealed class ExternalProcess : IDisposable
     }
 
     /// <summary>Runs to completion (killed after <paramref name="timeout"/>); returns exit code and output.</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(string exe, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null, TimeSpan? timeout = null)
+    public static async Task<(int ExitCode, string Output)> RunAsync(string exe, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null, TimeSpan? timeout = null, string? workDir = null)
     {
-        using var p = Start(exe, args, env);
+        using var p = Start(exe, args, env, workDir);
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(120));
         try
         {
