@@ -19,7 +19,7 @@ public sealed class OrleansDashboardBrowserTests(SharedStack shared)
     [Fact]
     public async Task Dashboard_renders_silo_and_grain_views_only_after_authenticating()
     {
-        RequiredTool.Find("chromium", "apt-get install -y chromium chromium-driver, or .ci/install-tools.sh");
+        var chromium = RequiredTool.Find("chromium", "apt-get install -y chromium chromium-driver, or .ci/install-tools.sh");
         var chromedriver = RequiredTool.Find("chromedriver", "apt-get install -y chromium-driver, or .ci/install-tools.sh");
 
         // A UserGrain activation for the grain view to show.
@@ -28,7 +28,7 @@ public sealed class OrleansDashboardBrowserTests(SharedStack shared)
 
         var baseUrl = $"http://127.0.0.1:{shared.Stack.SiloHttpPort}/dashboard/";
         using var profile = new TempDirectory("tanks-chromium-");
-        using var driver = StartChromium(chromedriver, profile.Path);
+        using var driver = StartChromium(chromium, chromedriver, profile.Path);
         var artifacts = OpsSupport.ArtifactDir();
 
         // 1. No credentials: 401 from the silo, nothing of the dashboard in the DOM.
@@ -64,12 +64,12 @@ public sealed class OrleansDashboardBrowserTests(SharedStack shared)
         Console.WriteLine($"Orleans Dashboard screenshots: {siloShot} {grainShot}");
     }
 
-    private static ChromeDriver StartChromium(string chromedriver, string profile)
+    private static ChromeDriver StartChromium(string chromium, string chromedriver, string profile)
     {
         var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(chromedriver)!, Path.GetFileName(chromedriver));
         service.SuppressInitialDiagnosticInformation = true;
         service.HideCommandPromptWindow = true;
-        var options = new ChromeOptions { BinaryLocation = "/usr/bin/chromium" };
+        var options = new ChromeOptions { BinaryLocation = chromium };
         options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1400,1000",
             "--user-data-dir=" + profile);
