@@ -14,6 +14,10 @@ public static class Extensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<PasswordHasher>();
+        services.AddOptions<Sessions.MatchmakingOptions>()
+            .BindConfiguration(Sessions.MatchmakingOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

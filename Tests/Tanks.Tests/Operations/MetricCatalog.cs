@@ -18,6 +18,7 @@ public static class MetricCatalog
 {
     public const string Silo = "silo";
     public const string GatewayTcp = "gateway-tcp";
+    public const string GatewayUdp = "gateway-udp";
 
     private const string O = "microsoft_orleans_orleans_";
 
@@ -33,6 +34,13 @@ public static class MetricCatalog
         ["tanks_tcp_requests_total"] = [GatewayTcp],
         ["tanks_tcp_request_duration_seconds"] = [GatewayTcp],
         ["tanks_tcp_rejections_total"] = [GatewayTcp],
+
+        // Gateway.Udp (prometheus-net)
+        ["tanks_udp_clients_connected"] = [GatewayUdp],
+        ["tanks_udp_handshakes_total"] = [GatewayUdp],
+        ["tanks_udp_packets_total"] = [GatewayUdp],
+        ["tanks_udp_bytes_total"] = [GatewayUdp],
+        ["tanks_udp_receive_cpu_seconds_total"] = [GatewayUdp],
 
         // Orleans meter on the silo
         [O + "catalog_activations"] = [Silo],
@@ -53,17 +61,13 @@ public static class MetricCatalog
         [O + "client_connected_gateways"] = [GatewayTcp],
 
         // prometheus-net's process and runtime collectors, in every process
-        ["process_cpu_seconds_total"] = [Silo, GatewayTcp],
-        ["dotnet_total_memory_bytes"] = [Silo, GatewayTcp],
+        ["process_cpu_seconds_total"] = [Silo, GatewayTcp, GatewayUdp],
+        ["dotnet_total_memory_bytes"] = [Silo, GatewayTcp, GatewayUdp],
     };
 
     /// <summary>Name -> the issue whose feature exports it. Move a name to <see cref="Exported"/> when it lands.</summary>
     public static readonly IReadOnlyDictionary<string, string> Planned = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["tanks_udp_clients_connected"] = "issue 3 (Gateway.Udp)",
-        ["tanks_udp_handshakes_total"] = "issue 3 (Gateway.Udp)",
-        ["tanks_udp_packets_total"] = "issue 3 (Gateway.Udp)",
-        ["tanks_udp_bytes_total"] = "issue 3 (Gateway.Udp)",
         ["tanks_battles_running"] = "issue 4 (battles: SessionGrain)",
         ["tanks_tick_duration_seconds"] = "issue 4 (battles: SessionGrain)",
     };

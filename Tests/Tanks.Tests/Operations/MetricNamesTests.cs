@@ -14,10 +14,12 @@ public sealed class MetricNamesTests(SharedStack shared)
     public async Task Every_name_used_by_dashboards_and_rules_is_exported_by_a_live_process_or_explicitly_planned()
     {
         await DriveSomeWorkAsync(shared.Gateway.Port);
+        var udp = await shared.Stack.StartUdpGatewayAsync();
         var scraped = new Dictionary<string, HashSet<string>>
         {
             [MetricCatalog.Silo] = OpsSupport.Families(await OpsSupport.ScrapeAsync(shared.Stack.SiloHttpPort)),
             [MetricCatalog.GatewayTcp] = OpsSupport.Families(await OpsSupport.ScrapeAsync(shared.Gateway.MetricsPort)),
+            [MetricCatalog.GatewayUdp] = OpsSupport.Families(await OpsSupport.ScrapeAsync(udp.MetricsPort)),
         };
         var everywhere = scraped.Values.SelectMany(s => s).ToHashSet(StringComparer.Ordinal);
         var problems = new List<string>();

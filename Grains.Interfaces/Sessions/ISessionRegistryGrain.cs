@@ -1,0 +1,36 @@
+namespace Tanks.Grains.Interfaces.Sessions;
+
+/// <summary>
+/// The singleton (key <see cref="SingletonKey"/>) that matches queued players into battles and indexes the live ones.
+/// Called on join, leave, battle start and end only, never per tick. Its state is persisted.
+/// </summary>
+[Alias("Tanks.ISessionRegistryGrain")]
+public interface ISessionRegistryGrain : IGrainWithIntegerKey
+{
+    const long SingletonKey = 0;
+
+    /// <summary>Queues the player; a player already in a live battle is sent back into it instead.</summary>
+    [Alias("JoinQueue")]
+    Task<PlayerStatus> JoinQueueAsync(long userId, string tankClass);
+
+    /// <summary>Takes the player out of the queue (no effect on a running battle).</summary>
+    [Alias("LeaveQueue")]
+    Task<PlayerStatus> LeaveQueueAsync(long userId);
+
+    [Alias("GetPlayerStatus")]
+    Task<PlayerStatus> GetPlayerStatusAsync(long userId);
+
+    /// <summary>A battle reports its end; its players become free to queue again.</summary>
+    [Alias("BattleEnded")]
+    Task BattleEndedAsync(Guid battleId);
+
+    /// <summary>A gateway asks to hear of new battles. Observers are not durable: gateways renew this periodically.</summary>
+    [Alias("Subscribe")]
+    Task SubscribeAsync(IMatchObserver observer);
+
+    [Alias("Unsubscribe")]
+    Task UnsubscribeAsync(IMatchObserver observer);
+
+    [Alias("GetStats")]
+    Task<RegistryStats> GetStatsAsync();
+}
