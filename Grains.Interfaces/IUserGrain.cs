@@ -22,6 +22,10 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("Logout")]
     Task LogoutAsync(Secret refreshToken);
 
+    /// <summary>Adds one battle's result to the lifetime stats; a battle already recorded is ignored (safe to retry).</summary>
+    [Alias("RecordBattle")]
+    Task RecordBattleAsync(BattleOutcome outcome);
+
     /// <summary>The public part of the account, or null when it does not exist.</summary>
     [Alias("GetProfile")]
     Task<UserProfile?> GetProfileAsync();

@@ -5,4 +5,5 @@ namespace Tanks.Grains.Interfaces.Models;
 public sealed record UserProfile(
     [property: Id(0)] long UserId,
     [property: Id(1)] string UserName,
-    [property: Id(2)] DateTimeOffset CreatedAt);
+    [property: Id(2)] DateTimeOffset CreatedAt,
+    [property: Id(3)] UserStats? Stats = null);

@@ -147,9 +147,26 @@ public sealed partial class UserGrain(
         }
     }
 
+    public async Task RecordBattleAsync(BattleOutcome outcome)
+    {
+        if (!state.State.Exists || state.State.RecentBattles.Contains(outcome.BattleId))
+        {
+            return;
+        }
+
+        state.State.Stats = state.State.Stats.Add(outcome);
+        state.State.RecentBattles.Add(outcome.BattleId);
+        if (state.State.RecentBattles.Count > 16)
+        {
+            state.State.RecentBattles.RemoveAt(0);
+        }
+
+        await state.WriteStateAsync();
+    }
+
     public Task<UserProfile?> GetProfileAsync()
         => Task.FromResult(state.State.Exists
-            ? new UserProfile(state.State.UserId, state.State.UserName, state.State.CreatedAt)
+            ? new UserProfile(state.State.UserId, state.State.UserName, state.State.CreatedAt, state.State.Stats)
             : null);
 
     private Secret IssueRefreshToken(DateTimeOffset now)

@@ -1,3 +1,5 @@
+using Tanks.Grains.Interfaces.Models;
+
 namespace Tanks.Grains.Accounts;
 
 /// <summary>The persisted account. Passwords and refresh tokens are stored only as hashes.</summary>
@@ -14,6 +16,11 @@ public sealed class UserState
 
     /// <summary>Recently spent refresh tokens: one presented again means it was copied, so every session is revoked.</summary>
     [Id(7)] public List<RefreshTokenRecord> SpentRefreshTokens { get; set; } = [];
+
+    [Id(8)] public UserStats Stats { get; set; } = UserStats.Empty;
+
+    /// <summary>The last battles recorded, so a retried write from a battle is not counted twice.</summary>
+    [Id(9)] public List<Guid> RecentBattles { get; set; } = [];
 
     public bool Exists => UserId != 0;
 }

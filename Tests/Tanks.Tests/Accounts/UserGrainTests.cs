@@ -22,7 +22,7 @@ public sealed class UserGrainTests(AccountsCluster fixture)
         Assert.True(result.UserId > 0);
         Assert.StartsWith($"rt1.{name}.", result.RefreshToken!.Value);
         var profile = await User(name).GetProfileAsync();
-        Assert.Equal(new UserProfile(result.UserId, name, fixture.Time.GetUtcNow()), profile);
+        Assert.Equal(new UserProfile(result.UserId, name, fixture.Time.GetUtcNow(), UserStats.Empty), profile);
     }
 
     [Fact]
@@ -190,6 +190,22 @@ public sealed class UserGrainTests(AccountsCluster fixture)
 
         fixture.Time.Advance(TimeSpan.FromDays(31));
         Assert.Equal(AccountStatus.InvalidToken, (await User(name).RefreshAsync(other)).Status);
+    }
+
+    [Fact]
+    public async Task Battle_results_add_up_in_the_stats_and_a_retried_write_counts_once()
+    {
+        var name = NewName();
+        await User(name).RegisterAsync(new Secret(Password));
+        var first = new BattleOutcome(Guid.NewGuid(), BattleOutcomeKind.Win, Kills: 3, DamageDealt: 900, DamageReceived: 200, Shots: 10, Hits: 6, Survived: true);
+        var second = new BattleOutcome(Guid.NewGuid(), BattleOutcomeKind.Loss, Kills: 1, DamageDealt: 300, DamageReceived: 1000, Shots: 5, Hits: 2, Survived: false);
+
+        await User(name).RecordBattleAsync(first);
+        await User(name).RecordBattleAsync(first); // retried
+        await User(name).RecordBattleAsync(second);
+
+        var stats = (await User(name).GetProfileAsync())!.Stats;
+        Assert.Equal(new UserStats(Battles: 2, Wins: 1, Losses: 1, Draws: 0, Kills: 4, DamageDealt: 1200, Shots: 15, Hits: 8), stats);
     }
 
     [Fact]
