@@ -1,11 +1,17 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace Tanks.Game;
 
-/// <summary>The shape of an obstacle.</summary>
+/// <summary>The shape of an obstacle ("circle" or "box" in JSON).</summary>
+[JsonConverter(typeof(ObstacleShapeJsonConverter))]
 public enum ObstacleShape
 {
     Circle,
     Box,
 }
+
+internal sealed class ObstacleShapeJsonConverter() : JsonStringEnumConverter<ObstacleShape>(JsonNamingPolicy.CamelCase);
 
 /// <summary>
 /// An obstacle (building, rock, wall). A circle uses <see cref="Radius"/>; a box uses <see cref="HalfWidth"/> (along its
