@@ -117,6 +117,6 @@ public class CollisionTests
                     Assert.True(t.Team == 0 ? t.X < 60 : t.X > 60, $"tick {b.Tick}: tank {t.Id} crossed the wall");
                 }
             }
-        }, iter: 60);
+        }, iter: 100);
     }
 }

@@ -56,6 +56,25 @@ public class ShellTests
         Assert.Equal(0, b.Tanks[0].Stats.Hits);
     }
 
+    [Theory]
+    [InlineData(90f, 99f)]  // 10 × 2 box turned upright: its face at x = 99
+    [InlineData(0f, 95f)]   // lying flat: its end at x = 95
+    [InlineData(45f, 98.586f)] // diagonal: the long faces cross y = 150 at x = 100 ± 1 / sin 45°
+    public void Shell_stops_on_the_face_of_a_rotated_box(float angleDegrees, float expectedX)
+    {
+        var box = new ObstacleDefinition(ObstacleShape.Box, 100, 150, HalfWidth: 5, HalfHeight: 1, AngleDegrees: angleDegrees);
+        var b = World.Duel(World.Open(box));
+        b.Place(1, 150, 250, 0);
+        b.Step([World.FireAt(0), World.Idle(b, 1)]);
+        World.RunUntil(b, BattleEventKind.ShellStopped, 20, World.Aim(0), World.Idle(b, 1));
+        var stop = Assert.Single(World.EventsOf(b, BattleEventKind.ShellStopped));
+        Assert.Equal((int)ShellStopReason.Obstacle, stop.Amount);
+        // Cross-check with the independent distance function: the impact point lies on the box's surface.
+        Assert.Equal(0f, Invariants.Distance(box, stop.X, stop.Y), 3);
+        Assert.Equal(expectedX, stop.X, 2);
+        Assert.Equal(150f, stop.Y, 3);
+    }
+
     [Fact]
     public void Shell_stops_at_the_map_edge_and_at_the_end_of_its_range()
     {
