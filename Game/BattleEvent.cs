@@ -1,0 +1,56 @@
+namespace Tanks.Game;
+
+public enum BattleEventKind : byte
+{
+    /// <summary><see cref="BattleEvent.Tank"/> fired <see cref="BattleEvent.ShellId"/> from (X, Y); Amount = 0.</summary>
+    ShotFired,
+    /// <summary>A shell of <see cref="BattleEvent.Tank"/> hit <see cref="BattleEvent.Target"/> at (X, Y) for Amount HP
+    /// (0 for a wreck or a team-mate with friendly fire off).</summary>
+    Hit,
+    /// <summary>A shell stopped without hitting a tank at (X, Y); Amount = <see cref="ShellStopReason"/>.</summary>
+    ShellStopped,
+    /// <summary><see cref="BattleEvent.Target"/> was destroyed by <see cref="BattleEvent.Tank"/>.</summary>
+    TankDestroyed,
+    /// <summary><see cref="BattleEvent.Team"/>'s capture progress changed to Amount whole points.</summary>
+    CaptureProgress,
+    /// <summary>The battle ended: Team = winner (-1 = draw), Amount = <see cref="BattleEndReason"/>.</summary>
+    BattleEnded,
+}
+
+public enum ShellStopReason
+{
+    Obstacle = 1,
+    MapEdge = 2,
+    RangeExhausted = 3,
+}
+
+/// <summary>Something that happened during the last tick (see <see cref="BattleEventKind"/> for what each field means).</summary>
+public readonly record struct BattleEvent(
+    BattleEventKind Kind,
+    int Tick,
+    int Tank,
+    int Target,
+    int Team,
+    uint ShellId,
+    int Amount,
+    float X,
+    float Y);
+
+public enum BattleEndReason
+{
+    /// <summary>Still running.</summary>
+    None,
+    /// <summary>Every tank of the other team was destroyed (both teams at once: a draw).</summary>
+    Destroyed,
+    /// <summary>The winner captured the base.</summary>
+    Captured,
+    /// <summary>The time limit passed: a draw.</summary>
+    Time,
+}
+
+/// <summary>The outcome: <see cref="Winner"/> is team 0 or 1, or -1 for a draw (or while running).</summary>
+public readonly record struct BattleResult(int Winner, BattleEndReason Reason, int Tick)
+{
+    public bool IsOver => Reason != BattleEndReason.None;
+    public bool IsDraw => IsOver && Winner < 0;
+}
