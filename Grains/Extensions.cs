@@ -14,11 +14,16 @@ public static class Extensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<PasswordHasher>();
+        services.AddOptions<Sessions.SessionOptions>()
+            .BindConfiguration(Sessions.SessionOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<Sessions.TankPool>(_ => new Sessions.TankPool());
         services.AddOptions<Sessions.MatchmakingOptions>()
             .BindConfiguration(Sessions.MatchmakingOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(GrainClock.System);
         return services;
     }
 }

@@ -7,4 +7,19 @@ public interface ISessionGrain : IGrainWithGuidKey
     /// <summary>Sets the battle up with its players and starts the tick. Called once, by the registry.</summary>
     [Alias("Start")]
     Task StartAsync(BattleAssignment assignment);
+
+    /// <summary>A gateway's batch for one tick: the latest input of each of its players in this battle.</summary>
+    [Alias("SubmitInputs")]
+    Task SubmitInputsAsync(InputBatch batch);
+
+    /// <summary>Subscribes a gateway to this battle's frames (renew periodically; observers are not durable).</summary>
+    [Alias("Subscribe")]
+    Task SubscribeAsync(ISessionObserver observer);
+
+    [Alias("Unsubscribe")]
+    Task UnsubscribeAsync(ISessionObserver observer);
+
+    /// <summary>The battle's players and progress (for a reconnecting player's gateway, and for operators).</summary>
+    [Alias("GetInfo")]
+    Task<BattleInfo?> GetInfoAsync();
 }

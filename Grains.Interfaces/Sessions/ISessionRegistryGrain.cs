@@ -9,9 +9,9 @@ public interface ISessionRegistryGrain : IGrainWithIntegerKey
 {
     const long SingletonKey = 0;
 
-    /// <summary>Queues the player; a player already in a live battle is sent back into it instead.</summary>
+    /// <summary>Queues the player (user id and name as the sealed connect token carried them); a player already in a live battle is sent back into it instead.</summary>
     [Alias("JoinQueue")]
-    Task<PlayerStatus> JoinQueueAsync(long userId, string tankClass);
+    Task<PlayerStatus> JoinQueueAsync(long userId, string userName, string tankClass);
 
     /// <summary>Takes the player out of the queue (no effect on a running battle).</summary>
     [Alias("LeaveQueue")]

@@ -22,13 +22,14 @@ public sealed record PlayerStatus(
     public static PlayerStatus Idle { get; } = new(PlayerState.Idle);
 }
 
-/// <summary>One player of a battle: team 0 or 1, the slot (tank index) and the tank class.</summary>
+/// <summary>One player of a battle: team 0 or 1, the slot (tank index), the tank class, and the account (results go there).</summary>
 [GenerateSerializer, Immutable, Alias("Tanks.BattlePlayer")]
 public sealed record BattlePlayer(
     [property: Id(0)] long UserId,
     [property: Id(1)] int Team,
     [property: Id(2)] int Slot,
-    [property: Id(3)] string TankClass);
+    [property: Id(3)] string TankClass,
+    [property: Id(4)] string UserName);
 
 /// <summary>What the registry hands a new battle and tells the gateways.</summary>
 [GenerateSerializer, Immutable, Alias("Tanks.BattleAssignment")]

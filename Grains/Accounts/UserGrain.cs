@@ -16,7 +16,7 @@ public sealed partial class UserGrain(
     [PersistentState("user", StorageNames.Accounts)] IPersistentState<UserState> state,
     PasswordHasher hasher,
     IOptions<AccountOptions> options,
-    TimeProvider time,
+    GrainClock time,
     ILogger<UserGrain> logger)
     : Grain, IUserGrain
 {

@@ -44,7 +44,11 @@ public static class Matchmaker
 
 /// <summary>A player waiting for a battle.</summary>
 [GenerateSerializer, Alias("Tanks.QueuedPlayer")]
-public sealed record QueuedPlayer([property: Id(0)] long UserId, [property: Id(1)] string TankClass, [property: Id(2)] DateTimeOffset QueuedAt);
+public sealed record QueuedPlayer(
+    [property: Id(0)] long UserId,
+    [property: Id(1)] string TankClass,
+    [property: Id(2)] DateTimeOffset QueuedAt,
+    [property: Id(3)] string UserName = "");
 
 /// <summary>Two teams of equal size, ready to fight.</summary>
 public sealed record FormedBattle(IReadOnlyList<QueuedPlayer> TeamA, IReadOnlyList<QueuedPlayer> TeamB);

@@ -14,11 +14,11 @@ namespace Tanks.Grains.Sessions;
 public sealed partial class SessionRegistryGrain(
     [PersistentState("registry", StorageNames.Accounts)] IPersistentState<SessionRegistryState> state,
     IOptions<MatchmakingOptions> options,
-    TimeProvider time,
+    GrainClock time,
     ILogger<SessionRegistryGrain> logger)
     : Grain, ISessionRegistryGrain
 {
-    public const string DefaultMap = "outpost";
+    public const string DefaultMap = "crossroads";
     private readonly MatchmakingOptions _options = options.Value;
     private ObserverManager<IMatchObserver>? _observers;
 
@@ -33,7 +33,7 @@ public sealed partial class SessionRegistryGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<PlayerStatus> JoinQueueAsync(long userId, string tankClass)
+    public async Task<PlayerStatus> JoinQueueAsync(long userId, string userName, string tankClass)
     {
         if (state.State.PlayerBattles.TryGetValue(userId, out var battleId))
         {
@@ -44,7 +44,7 @@ public sealed partial class SessionRegistryGrain(
         var index = queue.FindIndex(p => p.UserId == userId);
         if (index < 0)
         {
-            queue.Add(new QueuedPlayer(userId, tankClass, time.GetUtcNow()));
+            queue.Add(new QueuedPlayer(userId, tankClass, time.GetUtcNow(), userName));
             await state.WriteStateAsync();
         }
         else if (queue[index].TankClass != tankClass)
@@ -121,12 +121,12 @@ public sealed partial class SessionRegistryGrain(
             var players = ImmutableArray.CreateBuilder<BattlePlayer>(battle.TeamA.Count * 2);
             for (var i = 0; i < battle.TeamA.Count; i++)
             {
-                players.Add(new BattlePlayer(battle.TeamA[i].UserId, 0, i, battle.TeamA[i].TankClass));
+                players.Add(new BattlePlayer(battle.TeamA[i].UserId, 0, i, battle.TeamA[i].TankClass, battle.TeamA[i].UserName));
             }
 
             for (var i = 0; i < battle.TeamB.Count; i++)
             {
-                players.Add(new BattlePlayer(battle.TeamB[i].UserId, 1, battle.TeamA.Count + i, battle.TeamB[i].TankClass));
+                players.Add(new BattlePlayer(battle.TeamB[i].UserId, 1, battle.TeamA.Count + i, battle.TeamB[i].TankClass, battle.TeamB[i].UserName));
             }
 
             var assignment = new BattleAssignment(Guid.NewGuid(), DefaultMap, (ulong)Random.Shared.NextInt64(), players.MoveToImmutable());

@@ -5,7 +5,7 @@ using Tanks.Grains;
 
 namespace Tanks.Tests.Accounts;
 
-/// <summary>A two-silo in-process test cluster with memory storage and one fake clock, shared by the account tests.</summary>
+/// <summary>A two-silo in-process test cluster with memory storage and one fake clock, shared by the account and battle tests.</summary>
 public sealed class AccountsCluster : IAsyncLifetime
 {
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
@@ -20,8 +20,11 @@ public sealed class AccountsCluster : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(StorageNames.Accounts);
-            silo.Services.AddSingleton<TimeProvider>(Time);
+            silo.Services.AddSingleton(new GrainClock(Time));
             silo.Services.AddTanksGrainServices();
+            // Short battles and a quick matchmaking pass; the waits (30 s / 60 s) stay as shipped, on the fake clock.
+            silo.Services.Configure<Tanks.Grains.Sessions.SessionOptions>(o => o.TimeLimit = TimeSpan.FromSeconds(3));
+            silo.Services.Configure<Tanks.Grains.Sessions.MatchmakingOptions>(o => o.Interval = TimeSpan.FromMilliseconds(100));
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

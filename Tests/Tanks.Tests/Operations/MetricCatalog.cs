@@ -28,6 +28,8 @@ public static class MetricCatalog
         // Silo: the grains' "Tanks" meter, bridged to real counters (Silo/TanksMeterExporter.cs)
         ["tanks_accounts_registered_total"] = [Silo],
         ["tanks_logins_total"] = [Silo],
+        ["tanks_battles_running"] = [Silo],
+        ["tanks_tick_duration_seconds"] = [Silo],
 
         // Gateway.Tcp (prometheus-net)
         ["tanks_tcp_connections_open"] = [GatewayTcp],
@@ -68,8 +70,6 @@ public static class MetricCatalog
     /// <summary>Name -> the issue whose feature exports it. Move a name to <see cref="Exported"/> when it lands.</summary>
     public static readonly IReadOnlyDictionary<string, string> Planned = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["tanks_battles_running"] = "issue 4 (battles: SessionGrain)",
-        ["tanks_tick_duration_seconds"] = "issue 4 (battles: SessionGrain)",
     };
 
     /// <summary>Written by deploy/redis/backup.sh into metrics/tanks_backup.prom (and pushed to a Pushgateway).</summary>

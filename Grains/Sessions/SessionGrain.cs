@@ -1,0 +1,245 @@
+using System.Buffers.Binary;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Utilities;
+using Tanks.Game;
+using Tanks.Grains.Interfaces;
+using Tanks.Grains.Interfaces.Models;
+using Tanks.Grains.Interfaces.Sessions;
+
+namespace Tanks.Grains.Sessions;
+
+/// <summary>
+/// One battle. A grain timer runs the fixed-step simulation (<see cref="Battle"/>, tanks from the <see cref="TankPool"/>);
+/// gateways submit each tick's inputs in one batch and receive one world state per tick through their observer. At the
+/// end the grain writes every player's result into their account, tells the registry, and deactivates.
+/// Battles are soft state: a battle lost with its silo ends for its players (the registry frees them on restart).
+/// </summary>
+public sealed partial class SessionGrain(
+    TankPool tankPool,
+    IOptions<SessionOptions> options,
+    ILogger<SessionGrain> logger)
+    : Grain, ISessionGrain
+{
+    private const int EventBytes = 14;
+    private readonly SessionOptions _options = options.Value;
+    private ObserverManager<ISessionObserver>? _observers;
+    private BattleAssignment? _assignment;
+    private Battle? _battle;
+    private Tank[]? _tanks;
+    private TankInput[] _inputs = [];
+    private readonly Dictionary<long, int> _slotByUser = [];
+    private byte[] _stateBuffer = [];
+    private IGrainTimer? _timer;
+    private bool _ended;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _observers = new ObserverManager<ISessionObserver>(TimeSpan.FromSeconds(30), logger);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        ReleaseTanks();
+        return Task.CompletedTask;
+    }
+
+    public Task StartAsync(BattleAssignment assignment)
+    {
+        if (_assignment is not null)
+        {
+            return Task.CompletedTask; // a retried start: already running
+        }
+
+        var classes = TankClasses.All();
+        var players = new PlayerSlot[assignment.Players.Length];
+        foreach (var player in assignment.Players)
+        {
+            players[player.Slot] = new PlayerSlot(player.Team, ClassIndex(classes, player.TankClass), player.UserId);
+            _slotByUser[player.UserId] = player.Slot;
+        }
+
+        var setup = new BattleSetup(BuiltInMaps.Load(assignment.MapId), players, assignment.Seed)
+        {
+            TickRate = _options.TickRate,
+            Rules = BattleRules.Default with
+            {
+                TimeLimitSeconds = (float)_options.TimeLimit.TotalSeconds,
+                FriendlyFire = _options.FriendlyFire,
+            },
+            Classes = classes,
+        };
+        _tanks = tankPool.Rent(players.Length);
+        _battle = new Battle(setup, _tanks);
+        _inputs = new TankInput[players.Length];
+        _stateBuffer = new byte[_battle.MaxBinarySize];
+        _assignment = assignment;
+        var period = TimeSpan.FromSeconds(1.0 / _options.TickRate);
+        _timer = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(period, period) { KeepAlive = true });
+        BattleMetrics.BattleStarted();
+        LogStarted(logger, this.GetPrimaryKey(), players.Length, assignment.MapId);
+        return Task.CompletedTask;
+    }
+
+    public Task SubmitInputsAsync(InputBatch batch)
+    {
+        foreach (var input in batch.Inputs)
+        {
+            if (_slotByUser.TryGetValue(input.UserId, out var slot))
+            {
+                _inputs[slot] = new TankInput(input.Throttle, input.Steering, input.TurretYaw, input.Fire);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task SubscribeAsync(ISessionObserver observer)
+    {
+        _observers!.Subscribe(observer, observer);
+        return Task.CompletedTask;
+    }
+
+    public Task UnsubscribeAsync(ISessionObserver observer)
+    {
+        _observers!.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    public Task<BattleInfo?> GetInfoAsync()
+        => Task.FromResult(_assignment is null || _battle is null
+            ? null
+            : new BattleInfo(_assignment, _battle.Tick, _options.TickRate, _battle.IsOver));
+
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        var battle = _battle!;
+        if (_ended)
+        {
+            return;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        battle.Step(_inputs);
+        for (var i = 0; i < _inputs.Length; i++)
+        {
+            // A shot is one press: firing again needs a new input (movement and aim persist until changed).
+            _inputs[i] = _inputs[i] with { Fire = false };
+        }
+
+        if (_observers!.Count > 0)
+        {
+            var length = battle.WriteBinary(_stateBuffer);
+            var frame = new BattleFrame(this.GetPrimaryKey(), battle.Tick, _stateBuffer.AsSpan(0, length).ToArray(), EncodeEvents(battle.Events));
+            _observers.Notify(o => o.OnFrame(frame));
+        }
+
+        BattleMetrics.Tick(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        if (battle.IsOver)
+        {
+            await EndAsync(battle);
+        }
+    }
+
+    private async Task EndAsync(Battle battle)
+    {
+        _ended = true;
+        _timer?.Dispose();
+        BattleMetrics.BattleStopped();
+        var battleId = this.GetPrimaryKey();
+        var result = battle.Result;
+        var outcomes = ImmutableArray.CreateBuilder<PlayerOutcome>(battle.Tanks.Length);
+        foreach (var tank in battle.Tanks)
+        {
+            var stats = tank.Stats;
+            outcomes.Add(new PlayerOutcome(tank.PlayerId, tank.Team, stats.Kills, stats.DamageDealt, stats.DamageReceived,
+                stats.Shots, stats.Hits, tank.IsAlive));
+        }
+
+        var summary = new BattleSummary(battleId, result.Winner, result.Reason.ToString(), battle.Tick, outcomes.MoveToImmutable());
+        LogEnded(logger, battleId, result.Winner, summary.Reason, battle.Tick);
+
+        // Results first (each account dedupes by battle id, so a retry after a crash cannot count twice).
+        var names = _assignment!.Players.ToDictionary(p => p.UserId, p => p.UserName);
+        await Task.WhenAll(summary.Players.Select(p => RecordAsync(battleId, result.Winner, p, names[p.UserId])));
+        _observers!.Notify(o => o.OnBattleEnded(summary));
+        await GrainFactory.GetGrain<ISessionRegistryGrain>(ISessionRegistryGrain.SingletonKey).BattleEndedAsync(battleId);
+        ReleaseTanks();
+        DelayDeactivation(_options.LingerAfterEnd);
+        DeactivateOnIdle();
+    }
+
+    private async Task RecordAsync(Guid battleId, int winner, PlayerOutcome player, string userName)
+    {
+        var kind = winner < 0 ? BattleOutcomeKind.Draw : winner == player.Team ? BattleOutcomeKind.Win : BattleOutcomeKind.Loss;
+        try
+        {
+            await GrainFactory.GetGrain<IUserGrain>(userName).RecordBattleAsync(new BattleOutcome(
+                battleId, kind, player.Kills, player.DamageDealt, player.DamageReceived, player.Shots, player.Hits, player.Survived));
+        }
+        catch (Exception ex)
+        {
+            LogRecordFailed(logger, ex, battleId, player.UserId);
+        }
+    }
+
+    private void ReleaseTanks()
+    {
+        if (_tanks is not null)
+        {
+            tankPool.Return(_tanks);
+            _tanks = null;
+        }
+    }
+
+    /// <summary>Battle events as bytes: count u8, then per event kind u8, tank i16, target i16, team i8, shell u32, amount i32.</summary>
+    private static byte[] EncodeEvents(ReadOnlySpan<BattleEvent> events)
+    {
+        if (events.IsEmpty)
+        {
+            return [];
+        }
+
+        var count = Math.Min(events.Length, byte.MaxValue);
+        var bytes = new byte[1 + count * EventBytes];
+        bytes[0] = (byte)count;
+        for (var i = 0; i < count; i++)
+        {
+            var e = events[i];
+            var span = bytes.AsSpan(1 + i * EventBytes, EventBytes);
+            span[0] = (byte)e.Kind;
+            BinaryPrimitives.WriteInt16LittleEndian(span[1..], (short)e.Tank);
+            BinaryPrimitives.WriteInt16LittleEndian(span[3..], (short)e.Target);
+            span[5] = (byte)(sbyte)e.Team;
+            BinaryPrimitives.WriteUInt32LittleEndian(span[6..], e.ShellId);
+            BinaryPrimitives.WriteInt32LittleEndian(span[10..], e.Amount);
+        }
+
+        return bytes;
+    }
+
+    private static int ClassIndex(TankClass[] classes, string name)
+    {
+        for (var i = 0; i < classes.Length; i++)
+        {
+            if (string.Equals(classes[i].Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        return Math.Min(1, classes.Length - 1); // unknown: medium
+    }
+
+    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Battle {BattleId} running: {Players} players on {Map}")]
+    private static partial void LogStarted(ILogger logger, Guid battleId, int players, string map);
+
+    [LoggerMessage(EventId = 302, Level = LogLevel.Error, Message = "Battle {BattleId}: the result of user {UserId} could not be recorded")]
+    private static partial void LogRecordFailed(ILogger logger, Exception exception, Guid battleId, long userId);
+
+    [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "Battle {BattleId} over: winner team {Winner} ({Reason}) after {Ticks} ticks")]
+    private static partial void LogEnded(ILogger logger, Guid battleId, int winner, string reason, int ticks);
+}

@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Tanks.Grains.Sessions;
+
+/// <summary>How battles run.</summary>
+public sealed class SessionOptions
+{
+    public const string SectionName = "Sessions";
+
+    /// <summary>Simulation ticks per second (and frames pushed to gateways per second).</summary>
+    [Range(1, 60)]
+    public int TickRate { get; set; } = 20;
+
+    /// <summary>Battle length; Blitz-style 7 minutes.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan TimeLimit { get; set; } = TimeSpan.FromMinutes(7);
+
+    /// <summary>Friendly fire (off in Blitz).</summary>
+    public bool FriendlyFire { get; set; }
+
+    /// <summary>How long an ended battle's grain lingers so late gateway calls get a clean answer.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan LingerAfterEnd { get; set; } = TimeSpan.FromSeconds(10);
+}

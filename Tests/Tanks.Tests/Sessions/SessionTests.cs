@@ -1,0 +1,175 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Tanks.Grains.Interfaces;
+using Tanks.Grains.Interfaces.Models;
+using Tanks.Grains.Interfaces.Sessions;
+using Tanks.Tests.Accounts;
+
+namespace Tanks.Tests.Sessions;
+
+/// <summary>Matchmaking, battles and their bookkeeping on the shared test cluster (battles last 3 s there).</summary>
+[Collection(AccountsClusterCollection.Name)]
+public sealed class SessionTests(AccountsCluster fixture)
+{
+    private static long _nextUser = 1_000_000 + Random.Shared.Next(1_000_000) * 1000L;
+
+    private ISessionRegistryGrain Registry => fixture.Client.GetGrain<ISessionRegistryGrain>(ISessionRegistryGrain.SingletonKey);
+
+    private static long NewUserId() => Interlocked.Increment(ref _nextUser);
+
+    [Theory]
+    // queued players; in battle at once; in battle after 31 s; in battle after 61 s
+    [InlineData(1, 0, 0, 0)]
+    [InlineData(2, 0, 0, 2)]
+    [InlineData(13, 0, 12, 12)]
+    [InlineData(14, 14, 14, 14)]
+    [InlineData(30, 28, 28, 30)]
+    public async Task Matchmaking_forms_full_battles_at_once_and_smaller_ones_after_waiting(int players, int atOnce, int after31, int after61)
+    {
+        var ids = Enumerable.Range(0, players).Select(_ => NewUserId()).ToArray();
+        try
+        {
+            foreach (var id in ids)
+            {
+                Assert.Equal(PlayerState.Queued, (await Registry.JoinQueueAsync(id, $"user{id}", "medium")).State);
+            }
+
+            Assert.Equal(atOnce, await InBattleAfterAPassAsync(ids));
+            fixture.Time.Advance(TimeSpan.FromSeconds(31));
+            Assert.Equal(after31, await InBattleAfterAPassAsync(ids));
+            fixture.Time.Advance(TimeSpan.FromSeconds(30));
+            Assert.Equal(after61, await InBattleAfterAPassAsync(ids));
+        }
+        finally
+        {
+            foreach (var id in ids)
+            {
+                await Registry.LeaveQueueAsync(id);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Leaving_the_queue_works_and_the_queue_survives_a_deactivation()
+    {
+        var stays = NewUserId();
+        var leaves = NewUserId();
+        await Registry.JoinQueueAsync(stays, "stays", "light");
+        await Registry.JoinQueueAsync(leaves, "leaves", "heavy");
+
+        Assert.Equal(PlayerState.Idle, (await Registry.LeaveQueueAsync(leaves)).State);
+        await fixture.Cluster.DeactivateAsync(Registry);
+        var status = await Registry.GetPlayerStatusAsync(stays);
+
+        Assert.Equal(PlayerState.Queued, status.State);
+        Assert.Equal(PlayerState.Idle, (await Registry.GetPlayerStatusAsync(leaves)).State);
+        await Registry.LeaveQueueAsync(stays);
+    }
+
+    [Fact]
+    public async Task A_battle_runs_on_scripted_inputs_to_its_end_and_records_results_and_bookkeeping()
+    {
+        // Two real accounts, matched by the registry into a 1v1 once the oldest has waited 60 s.
+        var names = new[] { "b" + Guid.NewGuid().ToString("N")[..10], "b" + Guid.NewGuid().ToString("N")[..10] };
+        var ids = new long[2];
+        for (var i = 0; i < 2; i++)
+        {
+            ids[i] = (await fixture.Client.GetGrain<IUserGrain>(names[i]).RegisterAsync(new Secret("correct horse battery"))).UserId;
+            await Registry.JoinQueueAsync(ids[i], names[i], i == 0 ? "light" : "heavy");
+        }
+
+        fixture.Time.Advance(TimeSpan.FromSeconds(61));
+        var battleId = await WaitForBattleAsync(ids[0]);
+        Assert.Equal(battleId, (await Registry.GetPlayerStatusAsync(ids[1])).BattleId);
+
+        // A player who "reconnects" (joins again) during the battle is sent back into it.
+        var rejoin = await Registry.JoinQueueAsync(ids[0], names[0], "light");
+        Assert.Equal((PlayerState.InBattle, battleId), (rejoin.State, rejoin.BattleId));
+
+        var session = fixture.Client.GetGrain<ISessionGrain>(battleId);
+        var observer = new RecordingObserver();
+        var reference = fixture.Client.CreateObjectReference<ISessionObserver>(observer);
+        await session.SubscribeAsync(reference);
+        var info = await session.GetInfoAsync();
+        Assert.NotNull(info);
+        Assert.Equal([names[0], names[1]], info.Assignment.Players.Select(p => p.UserName).Order().SequenceEqual(names.Order()) ? names : []);
+
+        // Scripted inputs: both drive forward, turn a little and fire at every tick until the end.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (!observer.Ended.Task.IsCompleted && !timeout.IsCancellationRequested)
+        {
+            await session.SubmitInputsAsync(new InputBatch(
+            [
+                new PlayerInput(ids[0], 1f, 0.2f, 0.5f, true, 1),
+                new PlayerInput(ids[1], 1f, -0.2f, 3.6f, true, 1),
+            ]));
+            await Task.Delay(50);
+        }
+
+        var summary = await observer.Ended.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(battleId, summary.BattleId);
+        Assert.Equal(-1, summary.WinnerTeam); // nobody can destroy a tank in 3 s: the time limit ends it in a draw
+        Assert.Equal("Time", summary.Reason);
+        Assert.Equal(60, summary.Ticks); // 3 s at 20 Hz
+
+        // One frame per tick, in order (the last ones may still be in flight when the summary arrives).
+        var ticks = observer.Frames.Select(f => f.Tick).ToArray();
+        Assert.True(ticks.Length >= 50, $"{ticks.Length} frames");
+        Assert.Equal(ticks.Order(), ticks);
+        Assert.Equal(ticks.Length, ticks.Distinct().Count());
+        Assert.All(observer.Frames, f => Assert.NotEmpty(f.State));
+
+        // Results in both accounts; the registry freed both players.
+        for (var i = 0; i < 2; i++)
+        {
+            var stats = (await fixture.Client.GetGrain<IUserGrain>(names[i]).GetProfileAsync())!.Stats!;
+            Assert.Equal((1, 1, 0, 0), (stats.Battles, stats.Draws, stats.Wins, stats.Losses));
+            Assert.True(stats.Shots > 0, "fire was pressed: shots are counted");
+            Assert.Equal(summary.Players.Single(p => p.UserId == ids[i]).Shots, stats.Shots);
+            Assert.Equal(PlayerState.Idle, (await Registry.GetPlayerStatusAsync(ids[i])).State);
+        }
+    }
+
+    /// <summary>Waits for the registry's timer to pass over the queue, then counts how many of the players are in a battle.</summary>
+    private async Task<int> InBattleAfterAPassAsync(long[] ids)
+    {
+        await Task.Delay(400); // the matchmaking interval is 100 ms in these tests
+        var count = 0;
+        foreach (var id in ids)
+        {
+            if ((await Registry.GetPlayerStatusAsync(id)).State == PlayerState.InBattle)
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private async Task<Guid> WaitForBattleAsync(long userId)
+    {
+        for (var i = 0; i < 50; i++)
+        {
+            var status = await Registry.GetPlayerStatusAsync(userId);
+            if (status.State == PlayerState.InBattle)
+            {
+                return status.BattleId;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("no battle formed");
+    }
+
+    private sealed class RecordingObserver : ISessionObserver
+    {
+        public ConcurrentQueue<BattleFrame> Frames { get; } = new();
+
+        public TaskCompletionSource<BattleSummary> Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void OnFrame(BattleFrame frame) => Frames.Enqueue(frame);
+
+        public void OnBattleEnded(BattleSummary summary) => Ended.TrySetResult(summary);
+    }
+}
