@@ -144,7 +144,7 @@ public sealed class AuthService(
         var accessToken = accessTokens.Issue(result.UserId, userName);
         var refreshToken = result.RefreshToken!.Value;
         var expiresIn = accessTokens.LifetimeSeconds;
-        var connectToken = connectTokens.Issue(result.UserId);
+        var connectToken = connectTokens.Issue(result.UserId, userName);
         return AuthResponse.Ok(w =>
         {
             w.WriteNumber("userId", result.UserId);

@@ -29,14 +29,15 @@ public sealed class ConnectTokenIssuer : IDisposable
     /// <summary>The first public address, <c>host:port</c>, returned to clients as <c>udp</c>.</summary>
     public string Udp { get; }
 
-    /// <summary>A fresh token for <paramref name="userId"/>, base64 of the 2048 bytes.</summary>
-    public string Issue(long userId)
+    /// <summary>A fresh token for the account, base64 of the 2048 bytes; the user name rides in the sealed user data.</summary>
+    public string Issue(long userId, string userName)
     {
         var privateToken = new NetcodeConnectTokenPrivate
         {
             ClientId = (ulong)userId,
             TimeoutSeconds = _options.TimeoutSeconds,
         };
+        Tanks.Protocol.Auth.ConnectTokenUserData.Write(privateToken.UserData, userName);
         privateToken.SetServerAddresses(_addresses);
         RandomNumberGenerator.Fill(privateToken.ClientToServerKey);
         RandomNumberGenerator.Fill(privateToken.ServerToClientKey);

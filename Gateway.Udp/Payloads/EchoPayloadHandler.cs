@@ -6,7 +6,7 @@ namespace Tanks.Gateway.Udp.Payloads;
 /// </summary>
 public sealed class EchoPayloadHandler : IPayloadHandler
 {
-    public void OnConnected(in UdpConnection connection)
+    public void OnConnected(in UdpConnection connection, ReadOnlySpan<byte> userData)
     {
     }
 

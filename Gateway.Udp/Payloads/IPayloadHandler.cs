@@ -35,7 +35,8 @@ public interface IUdpSender
 /// </summary>
 public interface IPayloadHandler
 {
-    void OnConnected(in UdpConnection connection);
+    /// <summary>A client completed the handshake; <paramref name="userData"/> is its token's sealed user data (valid during the call).</summary>
+    void OnConnected(in UdpConnection connection, ReadOnlySpan<byte> userData);
 
     /// <summary>An authenticated, non-replayed payload; <paramref name="payload"/> is valid only during the call.</summary>
     void OnPayload(IUdpSender sender, in UdpConnection connection, ReadOnlySpan<byte> payload);

@@ -7,7 +7,7 @@ public sealed class NullPayloadHandler : IPayloadHandler
 
     public long Received => Interlocked.Read(ref _received);
 
-    public void OnConnected(in UdpConnection connection)
+    public void OnConnected(in UdpConnection connection, ReadOnlySpan<byte> userData)
     {
     }
 

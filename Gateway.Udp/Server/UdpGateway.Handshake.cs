@@ -183,7 +183,7 @@ internal sealed partial class UdpGateway
 
             _metrics.Handshake(HandshakeOutcome.Accepted);
             Log.Connected(_logger, clientId, from, index);
-            _handler.OnConnected(slot.Connection);
+            _handler.OnConnected(slot.Connection, NetcodeChallengeToken.ReadUserData(context.ChallengePlaintext));
         }
     }
 
