@@ -149,6 +149,63 @@ public sealed class HelmChartTests
         Assert.DoesNotContain(ms, m => m.Kind == "HorizontalPodAutoscaler");
     }
 
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public void Gateway_env_names_are_real_options(string scenario)
+    {
+        var ms = Helm.Render(scenario == "(defaults)" ? null : scenario);
+        var names = ms.Where(m => m.PodSpec() is not null)
+            .SelectMany(m => Y.SeqAt(m.PodSpec(), "containers").Concat(Y.At(m.PodSpec(), "initContainers") is List<object?> i ? i : []))
+            .SelectMany(c => Y.At(c, "env") is List<object?> env ? env.Select(e => Y.Str(e, "name")!) : [])
+            .ToList();
+        Assert.Contains("TcpGateway__Port", names);
+        Assert.Empty(OptionNames.Unknown(names));
+    }
+
+    [Fact]
+    public void Udp_gateway_ports_and_netcode_settings_match_the_front()
+    {
+        // Defaults: metrics port wired to the option, the annotation and the container port; no public address yet,
+        // so no ServerAddress (NOTES warns); no ASPNETCORE_URLS (the gateways bind their own metrics port).
+        var ms = Helm.Render(null);
+        foreach (var (kind, section, metrics) in new[] { ("udp", "UdpGateway", "8001"), ("tcp", "TcpGateway", "8000") })
+        {
+            var deployment = ms.One("Deployment", $"{F}-gateway-{kind}");
+            var c = deployment.Container("gateway");
+            Assert.Equal(metrics, Y.Str(c.Env($"{section}__MetricsPort"), "value"));
+            Assert.Equal(metrics, AnnotationOf(deployment, "prometheus.io/port"));
+            Assert.Contains(Y.SeqAt(c, "ports"), p => Y.Str(p, "name") == "metrics" && Y.Str(p, "containerPort") == metrics);
+            Assert.False(c.HasEnv("ASPNETCORE_URLS"));
+        }
+
+        var udp = ms.One("Deployment", $"{F}-gateway-udp").Container("gateway");
+        Assert.Equal("1", Y.Str(udp.Env("UdpGateway__Sockets"), "value"));
+        Assert.False(udp.HasEnv("UdpGateway__ServerAddress"));
+        Assert.False(udp.HasEnv("Netcode__ProtocolId"));
+
+        // Production: the LoadBalancer address is the public address in tokens (Gateway.Tcp) and the server address
+        // Gateway.Udp checks tokens against; its port is the front's UDP port.
+        ms = Helm.Render("production-values.yaml");
+        var tcp = ms.One("Deployment", $"{F}-gateway-tcp").Container("gateway");
+        udp = ms.One("Deployment", $"{F}-gateway-udp").Container("gateway");
+        var publicAddress = Y.Str(tcp.Env("Netcode__PublicAddresses__0"), "value")!;
+        Assert.Equal("203.0.113.10:9999", publicAddress);
+        Assert.Equal(publicAddress, Y.Str(udp.Env("Netcode__PublicAddresses__0"), "value"));
+        Assert.Equal(publicAddress, Y.Str(udp.Env("UdpGateway__ServerAddress"), "value"));
+        var front = ms.One("Service", $"{F}-front");
+        Assert.Contains(Y.SeqAt(front.Doc, "spec.ports"), p => Y.Str(p, "protocol") == "UDP" && publicAddress.EndsWith(":" + Y.Str(p, "port"), StringComparison.Ordinal));
+
+        // Overrides: an explicit server address; a protocol id (hex, as a string) reaches both gateways.
+        var r = Helm.Template("production-values.yaml", "--set", "gatewayUdp.serverAddress=198.51.100.7:9999", "--set-string", "netcode.protocolId=0x54414E4B53000002");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var custom = Helm.Parse(r.StdOut);
+        udp = custom.One("Deployment", $"{F}-gateway-udp").Container("gateway");
+        tcp = custom.One("Deployment", $"{F}-gateway-tcp").Container("gateway");
+        Assert.Equal("198.51.100.7:9999", Y.Str(udp.Env("UdpGateway__ServerAddress"), "value"));
+        Assert.Equal("0x54414E4B53000002", Y.Str(udp.Env("Netcode__ProtocolId"), "value"));
+        Assert.Equal("0x54414E4B53000002", Y.Str(tcp.Env("Netcode__ProtocolId"), "value"));
+    }
+
     [Fact]
     public void Secret_is_generated_kept_and_nothing_secret_is_in_values()
     {
@@ -357,6 +414,10 @@ public sealed class HelmChartTests
     [InlineData("backup.keepHourly=0", "keepHourly")]
     [InlineData("redis.enabled=false", "redis.externalConnectionString is required")]
     [InlineData("secrets.jwtSigningKey=abc", "jwtSigningKey")]
+    [InlineData("netcode.publicAddresses[0]=play.example.com:9999", "publicAddresses")]
+    [InlineData("gatewayUdp.serverAddress=localhost:9999", "serverAddress")]
+    [InlineData("netcode.protocolId=TANKS", "protocolId")]
+    [InlineData("gatewayUdp.sockets=0", "sockets")]
     public void Invalid_values_are_rejected(string set, string expected)
     {
         var r = Helm.Template(null, "--set", set);

@@ -23,6 +23,27 @@ public sealed class NginxFrontTests
     }
 
     [Fact]
+    public void Udp_server_keeps_long_lived_netcode_sessions()
+    {
+        var stream = Repo.Read("deploy", "nginx", "tanks-stream.conf");
+        var lines = stream.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
+        var start = lines.FindIndex(l => l.StartsWith("listen 9999 udp", StringComparison.Ordinal));
+        Assert.True(start > 0, "no UDP listen 9999");
+        var block = lines.Skip(start).TakeWhile(l => l != "}").ToList();
+        Assert.Contains("listen 9999 udp reuseport;", block);
+        Assert.Contains("proxy_pass tanks_gateway_udp;", block);
+        // A netcode session exchanges many datagrams each way (10 Hz keep-alives): no response/request limit anywhere.
+        Assert.DoesNotContain("proxy_responses", string.Join('\n', lines));
+        Assert.DoesNotContain("proxy_requests", string.Join('\n', lines));
+        // Idle timeout longer than netcode's 10 s timeout.
+        var timeout = Assert.Single(block, l => l.StartsWith("proxy_timeout ", StringComparison.Ordinal));
+        var m = Regex.Match(timeout, @"^proxy_timeout (\d+)s;$");
+        Assert.True(m.Success, timeout);
+        Assert.True(int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 10, timeout);
+        Assert.Contains("hash $remote_addr consistent;", lines);
+    }
+
+    [Fact]
     public void Local_upstreams_point_only_at_loopback()
     {
         foreach (var f in Directory.GetFiles(Repo.Path("deploy", "nginx", "local"), "tanks-upstream-*.conf"))

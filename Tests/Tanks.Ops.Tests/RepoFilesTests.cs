@@ -67,6 +67,50 @@ public sealed class RepoFilesTests
         Assert.Contains(entry, text);
     }
 
+    /// <summary>
+    /// Every project an image publishes, and every project those reference (transitively), is copied twice: its
+    /// .csproj before the restore, its folder before the publish. (A missing one fails only at docker build time,
+    /// and no Docker engine runs here, so the project graph is checked instead.)
+    /// </summary>
+    [Theory]
+    [InlineData("Dockerfile.silo", new[] { "Silo" })]
+    [InlineData("Dockerfile.gateway", new[] { "Gateway.Tcp", "Gateway.Udp" })]
+    public void Dockerfiles_copy_every_project_the_published_ones_reference(string file, string[] published)
+    {
+        var text = Repo.Read(file);
+        var restore = text.IndexOf("dotnet restore", StringComparison.Ordinal);
+        var publish = text.IndexOf("dotnet publish", StringComparison.Ordinal);
+        var needed = new SortedSet<string>(StringComparer.Ordinal);
+        var queue = new Queue<string>(published);
+        while (queue.TryDequeue(out var project))
+        {
+            if (!needed.Add(project))
+            {
+                continue;
+            }
+
+            foreach (Match m in Regex.Matches(Repo.Read(project, project + ".csproj"), @"<ProjectReference Include=""\.\.[\\/]([^\\/""]+)[\\/]"))
+            {
+                queue.Enqueue(m.Groups[1].Value);
+            }
+        }
+
+        Assert.Superset(new SortedSet<string>(published, StringComparer.Ordinal), needed);
+        foreach (var project in needed)
+        {
+            var csproj = text.IndexOf($"COPY {project}/{project}.csproj {project}/", StringComparison.Ordinal);
+            Assert.True(csproj > 0 && csproj < restore, $"{file}: COPY {project}/{project}.csproj before dotnet restore");
+            var sources = text.IndexOf($"COPY {project}/ {project}/", StringComparison.Ordinal);
+            Assert.True(sources > restore && sources < publish, $"{file}: COPY {project}/ after the restore, before dotnet publish");
+        }
+
+        foreach (var project in published)
+        {
+            Assert.Contains($"dotnet restore {project}/{project}.csproj", text);
+            Assert.Contains($"dotnet publish {project}/{project}.csproj", text);
+        }
+    }
+
     [Fact]
     public void Dockerignore_keeps_build_outputs_git_and_secrets_out()
     {
@@ -98,6 +142,45 @@ public sealed class RepoFilesTests
         }
 
         Assert.DoesNotMatch(new Regex(@"(?i)(SigningKey|PrivateKey|Password):\s+(?!\$\{)\S"), text);
+    }
+
+    [Fact]
+    public void Option_names_are_read_from_the_options_classes()
+    {
+        var sections = OptionNames.Sections();
+        Assert.Superset(new HashSet<string> { "Port", "MetricsPort", "MaxClients", "ServerAddress", "Sockets", "PayloadMode" }, sections["UdpGateway"]);
+        Assert.Superset(new HashSet<string> { "PrivateKey", "PublicAddresses", "ProtocolId", "TimeoutSeconds" }, sections["Netcode"]);
+        Assert.Superset(new HashSet<string> { "Port", "MetricsPort", "ProxyProtocol" }, sections["TcpGateway"]);
+        Assert.Equal(["UdpGateway__Prot", "Netcode__PublicAddress__0", "TcpGateway__Port__0"], OptionNames.Unknown(
+        [
+            "UdpGateway__Prot", "UdpGateway__Port", "Netcode__PublicAddresses__0", "Netcode__PublicAddress__0",
+            "TcpGateway__Port__0", "Redis__ConnectionString", "ASPNETCORE_URLS",
+        ]));
+    }
+
+    [Fact]
+    public void Compose_gateways_use_real_option_names_and_the_address_nginx_publishes()
+    {
+        var services = Y.Map(Y.Map(MiniYaml.Load(Repo.Read("docker-compose.yml")))["services"]);
+        var env = new Dictionary<string, Dictionary<string, object?>>();
+        foreach (var name in new[] { "gateway-tcp", "gateway-udp" })
+        {
+            env[name] = Y.Map(Y.Map(services[name])["environment"]);
+            Assert.Empty(OptionNames.Unknown(env[name].Keys));
+            Assert.DoesNotContain("ASPNETCORE_URLS", env[name].Keys); // the gateways bind *Gateway__MetricsPort themselves
+        }
+
+        var udp = env["gateway-udp"];
+        Assert.Equal("9999", udp["UdpGateway__Port"]);
+        Assert.Equal("8001", udp["UdpGateway__MetricsPort"]);
+        Assert.Equal("8000", env["gateway-tcp"]["TcpGateway__MetricsPort"]);
+        var publicAddress = (string)udp["Netcode__PublicAddresses__0"]!;
+        Assert.Equal(publicAddress, udp["UdpGateway__ServerAddress"]);
+        Assert.Equal(publicAddress, env["gateway-tcp"]["Netcode__PublicAddresses__0"]);
+        Assert.Equal(udp["Netcode__PrivateKey"], env["gateway-tcp"]["Netcode__PrivateKey"]);
+        // The address in tokens is where nginx publishes its UDP port on the host.
+        var nginxPorts = Y.Seq(Y.Map(services["nginx"])["ports"]).Cast<string>();
+        Assert.Contains($"{publicAddress}:9999/udp", nginxPorts);
     }
 
     [Fact]

@@ -1,19 +1,27 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using Tanks.Client;
+using Tanks.Client.Auth;
+using Tanks.Client.Netcode;
+using Tanks.Protocol.Netcode;
 using Tanks.Tests.Infrastructure;
+using Tanks.Tests.Udp;
 
 namespace Tanks.Tests.Operations;
 
 /// <summary>
 /// Issue 6 check: the real nginx (Debian nginx + libnginx-mod-stream) with the repo's deploy/nginx stream config,
 /// rendered for loopback, in front of a real Gateway.Tcp (PROXY protocol on) and silo: register and log in through
-/// it, and the gateway sees each client's own address. The UDP leg joins when Gateway.Udp lands (issue 3).
+/// it, and the gateway sees each client's own address; and the same config in front of both real gateways: log in over
+/// TCP and play over UDP (netcode 1.02) through nginx, several clients at once, for longer than a handshake.
 /// </summary>
 [Collection(SharedStackCollection.Name)]
 public sealed class NginxFrontStackTests(SharedStack shared)
 {
     private static readonly IPAddress ClientA = IPAddress.Parse("127.0.0.77");
     private static readonly IPAddress ClientB = IPAddress.Parse("127.0.0.78");
+    private const string Password = "correct horse battery";
 
     [Fact]
     public async Task Register_and_login_through_nginx_and_the_gateway_sees_the_client_address_via_proxy_protocol()
@@ -79,6 +87,131 @@ public sealed class NginxFrontStackTests(SharedStack shared)
         {
             process.Kill();
             await gateway.Process.KillAsync();
+        }
+    }
+
+    /// <summary>
+    /// Both gateways behind the repo's nginx config: Gateway.Tcp with PROXY protocol mints tokens naming nginx's UDP
+    /// address (the public address), Gateway.Udp (echo mode) believes that is its own address. Three SDK clients log in
+    /// through nginx (TCP) and connect through nginx (UDP): two from the same client address (carrier NAT) and one
+    /// from another. Gateway.Udp sees nginx's address for all of them, each on its own upstream socket (port), so
+    /// netcode's one-connection-per-address rule holds. Sessions outlive many keep-alives in both directions.
+    /// </summary>
+    [Fact]
+    public async Task Login_over_tcp_and_play_over_udp_through_nginx_to_the_real_gateways()
+    {
+        var nginx = RequiredTool.Find("nginx", "apt-get install -y nginx libnginx-mod-stream, or .ci/install-tools.sh");
+        var module = StreamModule();
+        var stack = shared.Stack;
+        var udpFront = TanksStack.FreeUdpPort();
+        var udpUpstream = TanksStack.FreeUdpPort();
+        var publicAddress = $"127.0.0.1:{udpFront}";
+        // Both gateways agree on key, protocol id (as an operator writes it: hex) and the public address.
+        var netcode = new Dictionary<string, string>(stack.NetcodeSettings(udpFront))
+        {
+            ["Netcode__ProtocolId"] = "0x54414E4B53000001",
+        };
+        var tcpSettings = new Dictionary<string, string>(netcode) { ["TcpGateway__ProxyProtocol"] = "true" };
+        foreach (var (k, v) in OpsSupport.GenerousLimits())
+        {
+            tcpSettings[k] = v;
+        }
+
+        var tcp = await stack.StartTcpGatewayAsync(tcpSettings);
+        var udp = await stack.StartUdpGatewayAsync(new Dictionary<string, string>(netcode)
+        {
+            ["UdpGateway__PayloadMode"] = "echo",
+            ["UdpGateway__ServerAddress"] = publicAddress,
+            ["Logging__LogLevel__Tanks.Gateway.Udp"] = "Debug",
+        }, udpUpstream);
+        Assert.Contains($"server address {publicAddress}", udp.Process.Output);
+        var badHeadersBefore = Count(await OpsSupport.ScrapeAsync(tcp.MetricsPort), "tanks_tcp_rejections_total{reason=\"bad_proxy_header\"}");
+
+        using var prefix = new TempDirectory("tanks-nginx-");
+        var tcpFront = FreePort.Next();
+        RenderConfig(prefix, module, tcpFront, udpFront, tcp.Port, udpUpstream);
+        using var process = ExternalProcess.Start(nginx, ["-p", prefix.Path, "-c", prefix.File("nginx.conf"), "-e", "stderr", "-g", "daemon off;"]);
+        var clients = new List<TanksClient>();
+        try
+        {
+            Assert.True(await OpsSupport.EventuallyAsync(() => Task.FromResult(!process.HasExited && Listening(tcpFront)), TimeSpan.FromSeconds(15)),
+                "nginx did not listen:\n" + process.Output);
+
+            // Register (first two) or log in (third, an account registered through nginx beforehand) and connect.
+            var names = Enumerable.Range(0, 3).Select(_ => "udpfront_" + Guid.NewGuid().ToString("N")[..8]).ToArray();
+            await using (var auth = await AuthClient.ConnectAsync("127.0.0.1", tcpFront, new AuthClientOptions { LocalAddress = ClientB }))
+            {
+                (await auth.RegisterAsync(names[2], Password)).RequireSession();
+            }
+
+            var from = new[] { ClientA, ClientA, ClientB };
+            for (var i = 0; i < 3; i++)
+            {
+                var options = new TanksClientOptions
+                {
+                    Register = i < 2,
+                    Auth = new AuthClientOptions { LocalAddress = from[i] },
+                    Udp = new NetcodeUdpClientOptions { LocalAddress = from[i] },
+                };
+                var client = await TanksClient.LoginAndConnectAsync("127.0.0.1", tcpFront, names[i], Password, options);
+                clients.Add(client);
+                Assert.Equal(publicAddress, client.Session.Udp);
+                var token = new NetcodeConnectToken();
+                Assert.Equal(TokenReadResult.Ok, NetcodeConnectToken.TryRead(Convert.FromBase64String(client.Session.ConnectToken!), token));
+                Assert.Equal(NetcodeOptions.DefaultProtocolId, token.ProtocolId); // the hex form bound as intended
+                Assert.Equal(NetcodeClientState.Connected, client.Udp.State);
+                Assert.Equal(from[i], client.Udp.LocalEndPoint.Address);
+            }
+
+            foreach (var client in clients)
+            {
+                await UdpGatewayEndToEndTests.AssertEchoesAsync(client.Udp, 10);
+            }
+
+            Assert.Equal(3, await udp.MetricAsync("tanks_udp_clients_connected"));
+            Assert.True(await udp.MetricAsync("tanks_udp_handshakes_total{outcome=\"accepted\"}") >= 3);
+
+            // Gateway.Udp saw nginx (127.0.0.1), never the clients' own addresses, one upstream port per client.
+            var seen = Regex.Matches(udp.Process.Output, @"connected from (\S+) in slot").Select(m => m.Groups[1].Value).ToList();
+            Assert.Equal(3, seen.Count);
+            Assert.All(seen, a => Assert.StartsWith("127.0.0.1:", a, StringComparison.Ordinal));
+            Assert.Equal(3, seen.Distinct(StringComparer.Ordinal).Count());
+
+            // A long-lived session: keep-alives only (10 Hz each way) for a while, then payloads again. nginx must
+            // forward many datagrams per session in both directions (proxy_responses unset, proxy_timeout 30 s).
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            foreach (var client in clients)
+            {
+                Assert.Equal(NetcodeClientState.Connected, client.Udp.State);
+                await UdpGatewayEndToEndTests.AssertEchoesAsync(client.Udp, 5);
+            }
+
+            // Many datagrams per session went both ways through nginx: keep-alives alone, ~20 per client each way.
+            var keepAlivesIn = await udp.MetricAsync("tanks_udp_packets_total{direction=\"in\",type=\"keepalive\"}");
+            var keepAlivesOut = await udp.MetricAsync("tanks_udp_packets_total{direction=\"out\",type=\"keepalive\"}");
+            Assert.True(keepAlivesIn >= 30 && keepAlivesOut >= 30, $"keep-alives in {keepAlivesIn}, out {keepAlivesOut}");
+            Assert.Equal(3, await udp.MetricAsync("tanks_udp_clients_connected"));
+
+            // Disconnect (the netcode disconnect packets also travel through nginx): the gateway frees the slots.
+            foreach (var client in clients)
+            {
+                client.Udp.Disconnect();
+            }
+
+            Assert.True(await OpsSupport.EventuallyAsync(async () => await udp.MetricAsync("tanks_udp_clients_connected") == 0, TimeSpan.FromSeconds(5)),
+                "slots not freed after disconnect:\n" + await udp.MetricsAsync());
+            Assert.Equal(badHeadersBefore, Count(await OpsSupport.ScrapeAsync(tcp.MetricsPort), "tanks_tcp_rejections_total{reason=\"bad_proxy_header\"}"));
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+
+            process.Kill();
+            await udp.Process.KillAsync();
+            await tcp.Process.KillAsync();
         }
     }
 

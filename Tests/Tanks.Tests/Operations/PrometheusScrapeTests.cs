@@ -1,12 +1,16 @@
 using System.Globalization;
 using System.Text.Json;
+using Tanks.Client.Netcode;
+using Tanks.Protocol.Netcode;
 using Tanks.Tests.Infrastructure;
+using Tanks.Tests.Udp;
 
 namespace Tanks.Tests.Operations;
 
 /// <summary>
 /// Issue 6 check: a real Prometheus (Debian package) with the repo's monitoring/prometheus/prometheus.yml and rules,
-/// its static targets moved to the shared stack's loopback ports, scrapes the silo and Gateway.Tcp and finds them up.
+/// its static targets moved to the shared stack's loopback ports, scrapes the silo, Gateway.Tcp and Gateway.Udp and
+/// finds them up.
 /// </summary>
 [Collection(SharedStackCollection.Name)]
 public sealed class PrometheusScrapeTests(SharedStack shared)
@@ -16,9 +20,14 @@ public sealed class PrometheusScrapeTests(SharedStack shared)
     {
         var prometheus = RequiredTool.Find("prometheus", "apt-get install -y prometheus, or .ci/install-tools.sh");
         await MetricNamesTests.DriveSomeWorkAsync(shared.Gateway.Port);
+        var udp = await shared.Stack.StartUdpGatewayAsync(new Dictionary<string, string> { ["UdpGateway__PayloadMode"] = "echo" });
+        using var udpClient = NetcodeUdpClient.Create(new NetcodeUdpClientOptions { LocalAddress = System.Net.IPAddress.Loopback });
+        Assert.Equal(NetcodeClientState.Connected,
+            await udpClient.ConnectAsync(NetcodeTestKit.Mint(udp.KeyBytes, udp.Address), TimeSpan.FromSeconds(10)));
+        await UdpGatewayEndToEndTests.AssertEchoesAsync(udpClient, 3);
         using var dir = new TempDirectory("tanks-prometheus-");
         var port = FreePort.Next();
-        File.WriteAllText(dir.File("prometheus.yml"), RenderConfig(shared.Stack.SiloHttpPort, shared.Gateway.MetricsPort));
+        File.WriteAllText(dir.File("prometheus.yml"), RenderConfig(shared.Stack.SiloHttpPort, shared.Gateway.MetricsPort, udp.MetricsPort));
         Directory.CreateDirectory(dir.File("rules"));
         File.Copy(OpsSupport.RepoPath("monitoring", "prometheus", "rules", "tanks.rules.yml"), dir.File("rules", "tanks.rules.yml"));
 
@@ -38,7 +47,7 @@ public sealed class PrometheusScrapeTests(SharedStack shared)
                 Assert.False(process.HasExited, "prometheus exited:\n" + process.Output);
                 targets = await http.GetStringAsync("/api/v1/targets");
                 var active = JsonDocument.Parse(targets).RootElement.GetProperty("data").GetProperty("activeTargets").EnumerateArray().ToList();
-                return active.Count == 2 && active.All(t => t.GetProperty("health").GetString() == "up");
+                return active.Count == 3 && active.All(t => t.GetProperty("health").GetString() == "up");
             }, TimeSpan.FromSeconds(30));
             Assert.True(allUp, "targets not all up within 30 s:\n" + targets + "\n" + process.Output);
 
@@ -46,12 +55,12 @@ public sealed class PrometheusScrapeTests(SharedStack shared)
             {
                 var jobs = doc.RootElement.GetProperty("data").GetProperty("activeTargets").EnumerateArray()
                     .Select(t => t.GetProperty("labels").GetProperty("job").GetString()).Order(StringComparer.Ordinal);
-                Assert.Equal(["tanks-gateway-tcp", "tanks-silo"], jobs);
+                Assert.Equal(["tanks-gateway-tcp", "tanks-gateway-udp", "tanks-silo"], jobs);
             }
 
             // PromQL over the scraped data: both up, and Tanks series with the labels the dashboards group by.
             var up = await QueryAsync(http, "up");
-            Assert.Equal(2, up.Count);
+            Assert.Equal(3, up.Count);
             Assert.All(up, r => Assert.Equal("1", r.GetProperty("value")[1].GetString()));
             var logins = await QueryAsync(http, "sum by (result) (tanks_logins_total)");
             Assert.Contains(logins, r => r.GetProperty("metric").GetProperty("result").GetString() == "ok"
@@ -60,6 +69,12 @@ public sealed class PrometheusScrapeTests(SharedStack shared)
             Assert.Contains(requests, r => r.GetProperty("metric").GetProperty("job").GetString() == "tanks-gateway-tcp"
                 && r.GetProperty("metric").GetProperty("op").GetString() == "register");
             Assert.NotEmpty(await QueryAsync(http, "sum by (grain_type) (microsoft_orleans_orleans_catalog_activations)"));
+            var connected = await QueryAsync(http, "tanks_udp_clients_connected{job=\"tanks-gateway-udp\"}");
+            Assert.Equal("1", Assert.Single(connected).GetProperty("value")[1].GetString());
+            var handshakes = await QueryAsync(http, "sum by (outcome) (tanks_udp_handshakes_total{job=\"tanks-gateway-udp\"})");
+            Assert.Contains(handshakes, r => r.GetProperty("metric").GetProperty("outcome").GetString() == "accepted"
+                && double.Parse(r.GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture) >= 1);
+            Assert.NotEmpty(await QueryAsync(http, "sum by (direction, type) (rate(tanks_udp_packets_total{job=\"tanks-gateway-udp\"}[1m]))"));
 
             // The rule file loaded (the same one the chart's PrometheusRule carries).
             var rules = await http.GetStringAsync("/api/v1/rules");
@@ -69,29 +84,33 @@ public sealed class PrometheusScrapeTests(SharedStack shared)
         finally
         {
             process.Kill();
+            udpClient.Disconnect();
+            await udp.Process.KillAsync();
         }
     }
 
     /// <summary>
-    /// monitoring/prometheus/prometheus.yml with a 1 s scrape interval, the silo and Gateway.Tcp static targets
-    /// moved to the test ports, and the jobs this stack cannot serve left out: tanks-gateway-udp (Gateway.Udp,
-    /// issue 3, not built yet) and kubernetes-pods (no cluster; Debian's Prometheus lacks Kubernetes discovery).
+    /// monitoring/prometheus/prometheus.yml with a 1 s scrape interval, the silo, Gateway.Tcp and Gateway.Udp static
+    /// targets moved to the test ports, and the kubernetes-pods job left out (no cluster; Debian's Prometheus lacks
+    /// Kubernetes discovery).
     /// </summary>
-    internal static string RenderConfig(int siloPort, int gatewayTcpMetricsPort)
+    internal static string RenderConfig(int siloPort, int gatewayTcpMetricsPort, int gatewayUdpMetricsPort)
     {
         var text = File.ReadAllText(OpsSupport.RepoPath("monitoring", "prometheus", "prometheus.yml"));
         var udpJob = text.IndexOf("  - job_name: tanks-gateway-udp", StringComparison.Ordinal);
         var podsJob = text.IndexOf("  - job_name: kubernetes-pods", StringComparison.Ordinal);
         Assert.True(udpJob > 0 && podsJob > udpJob, "prometheus.yml: expected the udp job, then the kubernetes-pods job, last");
-        var rendered = text[..udpJob]
+        var rendered = text[..podsJob]
             .Replace("scrape_interval: 15s", "scrape_interval: 1s", StringComparison.Ordinal)
             .Replace("scrape_timeout: 10s", "scrape_timeout: 1s", StringComparison.Ordinal)
             .Replace("evaluation_interval: 15s", "evaluation_interval: 1s", StringComparison.Ordinal)
             .Replace("\"127.0.0.1:8080\"", $"\"127.0.0.1:{siloPort}\"", StringComparison.Ordinal)
-            .Replace("\"127.0.0.1:8000\"", $"\"127.0.0.1:{gatewayTcpMetricsPort}\"", StringComparison.Ordinal);
+            .Replace("\"127.0.0.1:8000\"", $"\"127.0.0.1:{gatewayTcpMetricsPort}\"", StringComparison.Ordinal)
+            .Replace("\"127.0.0.1:8001\"", $"\"127.0.0.1:{gatewayUdpMetricsPort}\"", StringComparison.Ordinal);
         Assert.Contains("scrape_interval: 1s", rendered);
         Assert.Contains($"127.0.0.1:{siloPort}", rendered);
         Assert.Contains($"127.0.0.1:{gatewayTcpMetricsPort}", rendered);
+        Assert.Contains($"127.0.0.1:{gatewayUdpMetricsPort}", rendered);
         return rendered;
     }
 

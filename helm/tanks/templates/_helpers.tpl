@@ -156,4 +156,20 @@ prometheus.io/path: /metrics
 - name: Netcode__PublicAddresses__{{ $i }}
   value: {{ $a | quote }}
 {{- end }}
+{{- with .Values.netcode.protocolId }}
+- name: Netcode__ProtocolId
+  value: {{ . | quote }}
+{{- end }}
+{{- end }}
+
+{{/*
+Gateway.Udp's own address as connect tokens name it (UdpGateway__ServerAddress): gatewayUdp.serverAddress, else
+the first netcode.publicAddresses entry (the front's LoadBalancer address), else empty (not set).
+*/}}
+{{- define "tanks.udpServerAddress" -}}
+{{- if .Values.gatewayUdp.serverAddress -}}
+{{- .Values.gatewayUdp.serverAddress -}}
+{{- else if .Values.netcode.publicAddresses -}}
+{{- first .Values.netcode.publicAddresses -}}
+{{- end -}}
 {{- end }}
