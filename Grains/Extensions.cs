@@ -22,6 +22,8 @@ public static class Extensions
         services.AddOptions<Sessions.MatchmakingOptions>()
             .BindConfiguration(Sessions.MatchmakingOptions.SectionName)
             .ValidateDataAnnotations()
+            .Validate(o => Tanks.Game.BuiltInMaps.Names.Contains(o.Map, StringComparer.OrdinalIgnoreCase),
+                $"Matchmaking:Map must be one of {string.Join(", ", Tanks.Game.BuiltInMaps.Names)}")
             .ValidateOnStart();
         services.TryAddSingleton(GrainClock.System);
         return services;

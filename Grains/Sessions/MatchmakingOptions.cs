@@ -23,6 +23,10 @@ public sealed class MatchmakingOptions
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan AnyTeamsAfter { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>The built-in map battles are fought on (Game/Maps: crossroads, duel).</summary>
+    [Required]
+    public string Map { get; set; } = "crossroads";
+
     /// <summary>How often the registry looks at its queue.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(1);

@@ -18,7 +18,6 @@ public sealed partial class SessionRegistryGrain(
     ILogger<SessionRegistryGrain> logger)
     : Grain, ISessionRegistryGrain
 {
-    public const string DefaultMap = "crossroads";
     private readonly MatchmakingOptions _options = options.Value;
     private ObserverManager<IMatchObserver>? _observers;
 
@@ -129,7 +128,7 @@ public sealed partial class SessionRegistryGrain(
                 players.Add(new BattlePlayer(battle.TeamB[i].UserId, 1, battle.TeamA.Count + i, battle.TeamB[i].TankClass, battle.TeamB[i].UserName));
             }
 
-            var assignment = new BattleAssignment(Guid.NewGuid(), DefaultMap, (ulong)Random.Shared.NextInt64(), players.MoveToImmutable());
+            var assignment = new BattleAssignment(Guid.NewGuid(), _options.Map, (ulong)Random.Shared.NextInt64(), players.MoveToImmutable());
             state.State.LiveBattles[assignment.BattleId] = assignment;
             foreach (var player in assignment.Players)
             {
