@@ -1,0 +1,32 @@
+namespace Tanks.Protocol.Game;
+
+/// <summary>Byte 0 of every game message (a netcode payload). Client-to-server types are below 0x80, server-to-client above.</summary>
+public enum GameMessageType : byte
+{
+    /// <summary>Client → server: join the matchmaking queue with a tank class.</summary>
+    JoinQueue = 0x01,
+
+    /// <summary>Client → server: leave the matchmaking queue.</summary>
+    LeaveQueue = 0x02,
+
+    /// <summary>Client → server: controls for the next tick plus the snapshot ack.</summary>
+    Input = 0x03,
+
+    /// <summary>Client → server: leave the running battle.</summary>
+    Leave = 0x04,
+
+    /// <summary>Server → client: queue state, position, length, waited time.</summary>
+    QueueStatus = 0x81,
+
+    /// <summary>Server → client: a battle begins (map, tick rate, your tank, the roster).</summary>
+    BattleStart = 0x82,
+
+    /// <summary>Server → client: one part of a delta-encoded world snapshot.</summary>
+    Snapshot = 0x83,
+
+    /// <summary>Server → client: what happened during a tick (shots, hits, kills, capture progress).</summary>
+    BattleEvents = 0x84,
+
+    /// <summary>Server → client: the battle is over (winner, reason, per-player stats).</summary>
+    BattleEnd = 0x85,
+}
