@@ -17,8 +17,9 @@ public readonly record struct PlayerInput(
 public sealed record InputBatch([property: Id(0)] ImmutableArray<PlayerInput> Inputs);
 
 /// <summary>
-/// One tick's world state, pushed once per tick to each subscribed gateway. <see cref="State"/> is the compact binary
-/// world state (positions, angles, hit points, shells, capture) that gateways delta-encode per client.
+/// One tick's world state, pushed once per tick to each subscribed gateway. <see cref="State"/> is the quantized world
+/// state in its binary form (<c>Tanks.Protocol.Snapshots.WorldState.TryRead</c>) that gateways delta-encode per client;
+/// <see cref="Events"/> is a ready <c>BattleEvents</c> message for the players (empty when nothing happened).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Tanks.BattleFrame")]
 public sealed record BattleFrame(

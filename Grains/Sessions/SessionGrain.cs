@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
@@ -23,7 +22,6 @@ public sealed partial class SessionGrain(
     ILogger<SessionGrain> logger)
     : Grain, ISessionGrain
 {
-    private const int EventBytes = 14;
     private readonly SessionOptions _options = options.Value;
     private ObserverManager<ISessionObserver>? _observers;
     private BattleAssignment? _assignment;
@@ -31,7 +29,7 @@ public sealed partial class SessionGrain(
     private Tank[]? _tanks;
     private TankInput[] _inputs = [];
     private readonly Dictionary<long, int> _slotByUser = [];
-    private byte[] _stateBuffer = [];
+    private readonly WorldStateBuilder _world = new();
     private IGrainTimer? _timer;
     private bool _ended;
 
@@ -75,7 +73,6 @@ public sealed partial class SessionGrain(
         _tanks = tankPool.Rent(players.Length);
         _battle = new Battle(setup, _tanks);
         _inputs = new TankInput[players.Length];
-        _stateBuffer = new byte[_battle.MaxBinarySize];
         _assignment = assignment;
         var period = TimeSpan.FromSeconds(1.0 / _options.TickRate);
         _timer = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(period, period) { KeepAlive = true });
@@ -132,8 +129,7 @@ public sealed partial class SessionGrain(
 
         if (_observers!.Count > 0)
         {
-            var length = battle.WriteBinary(_stateBuffer);
-            var frame = new BattleFrame(this.GetPrimaryKey(), battle.Tick, _stateBuffer.AsSpan(0, length).ToArray(), EncodeEvents(battle.Events));
+            var frame = new BattleFrame(this.GetPrimaryKey(), battle.Tick, _world.StateBytes(battle), _world.EventBytes(battle));
             _observers.Notify(o => o.OnFrame(frame));
         }
 
@@ -193,32 +189,6 @@ public sealed partial class SessionGrain(
             tankPool.Return(_tanks);
             _tanks = null;
         }
-    }
-
-    /// <summary>Battle events as bytes: count u8, then per event kind u8, tank i16, target i16, team i8, shell u32, amount i32.</summary>
-    private static byte[] EncodeEvents(ReadOnlySpan<BattleEvent> events)
-    {
-        if (events.IsEmpty)
-        {
-            return [];
-        }
-
-        var count = Math.Min(events.Length, byte.MaxValue);
-        var bytes = new byte[1 + count * EventBytes];
-        bytes[0] = (byte)count;
-        for (var i = 0; i < count; i++)
-        {
-            var e = events[i];
-            var span = bytes.AsSpan(1 + i * EventBytes, EventBytes);
-            span[0] = (byte)e.Kind;
-            BinaryPrimitives.WriteInt16LittleEndian(span[1..], (short)e.Tank);
-            BinaryPrimitives.WriteInt16LittleEndian(span[3..], (short)e.Target);
-            span[5] = (byte)(sbyte)e.Team;
-            BinaryPrimitives.WriteUInt32LittleEndian(span[6..], e.ShellId);
-            BinaryPrimitives.WriteInt32LittleEndian(span[10..], e.Amount);
-        }
-
-        return bytes;
     }
 
     private static int ClassIndex(TankClass[] classes, string name)

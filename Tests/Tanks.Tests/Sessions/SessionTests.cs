@@ -117,7 +117,18 @@ public sealed class SessionTests(AccountsCluster fixture)
         Assert.True(ticks.Length >= 50, $"{ticks.Length} frames");
         Assert.Equal(ticks.Order(), ticks);
         Assert.Equal(ticks.Length, ticks.Distinct().Count());
-        Assert.All(observer.Frames, f => Assert.NotEmpty(f.State));
+        var state = new Tanks.Protocol.Snapshots.WorldState();
+        foreach (var frame in observer.Frames)
+        {
+            Assert.Equal(Tanks.Protocol.Snapshots.SnapshotReadResult.Ok, Tanks.Protocol.Snapshots.WorldState.TryRead(frame.State, state));
+            Assert.Equal((uint)frame.Tick, state.Tick);
+            Assert.Equal(2, state.Tanks.Length);
+        }
+
+        // Fire was pressed: some frames carry a BattleEvents message with the shots.
+        var withEvents = observer.Frames.Where(f => f.Events.Length > 0).ToList();
+        Assert.NotEmpty(withEvents);
+        Assert.All(withEvents, f => Assert.Equal(Tanks.Protocol.Game.GameMessageType.BattleEvents, (Tanks.Protocol.Game.GameMessageType)f.Events[0]));
 
         // Results in both accounts; the registry freed both players.
         for (var i = 0; i < 2; i++)
