@@ -1,0 +1,149 @@
+using CsCheck;
+using Tanks.Protocol.Snapshots;
+
+namespace Tanks.Protocol.Tests.Snapshots;
+
+/// <summary>decode(encode(state, baseline), baseline) == state, for thousands of random pairs; full snapshots; hostile data.</summary>
+public sealed class DeltaCodecTests
+{
+    private static readonly byte[] Buffer = new byte[SnapshotLimits.MaxEncodedBytes];
+
+    private static void AssertRoundTrip(WorldState current, WorldState? baseline)
+    {
+        var buffer = new byte[SnapshotLimits.MaxEncodedBytes];
+        var n = DeltaCodec.Encode(current, baseline, buffer);
+        Assert.True(n > 0);
+        var decoded = new WorldState();
+        Assert.Equal(SnapshotReadResult.Ok, DeltaCodec.Decode(buffer.AsSpan(0, n), current.Tick, baseline, decoded));
+        Assert.Equal(current.Header, decoded.Header);
+        Assert.Equal(current.Tanks.ToArray(), decoded.Tanks.ToArray());
+        Assert.Equal(current.Shells.ToArray(), decoded.Shells.ToArray());
+    }
+
+    [Fact]
+    public void Plausible_next_states_round_trip_against_their_baseline()
+    {
+        Gen.Select(Gen.Int, Gen.Int[1, 40]).Sample((seed, ticks) =>
+        {
+            var rng = new Random(seed);
+            var baseline = SnapshotGen.RandomState(rng, (uint)rng.Next());
+            var current = SnapshotGen.Next(rng, baseline, (uint)ticks);
+            AssertRoundTrip(current, baseline);
+        }, iter: 5_000, threads: 1);
+    }
+
+    [Fact]
+    public void Unrelated_random_states_round_trip_against_each_other_and_in_full()
+    {
+        Gen.Int.Sample(seed =>
+        {
+            var rng = new Random(seed);
+            var baseline = SnapshotGen.RandomState(rng, (uint)rng.Next());
+            var current = SnapshotGen.RandomState(rng, (uint)rng.Next());
+            AssertRoundTrip(current, baseline);
+            AssertRoundTrip(current, null);
+        }, iter: 3_000, threads: 1);
+    }
+
+    [Fact]
+    public void Chains_of_states_round_trip_tick_after_tick()
+    {
+        Gen.Int.Sample(seed =>
+        {
+            var rng = new Random(seed);
+            var state = SnapshotGen.RandomState(rng, 1000);
+            for (var i = 0; i < 50; i++)
+            {
+                var next = SnapshotGen.Next(rng, state, (uint)rng.Next(1, 4));
+                AssertRoundTrip(next, state);
+                state = next;
+            }
+        }, iter: 200, threads: 1);
+    }
+
+    [Fact]
+    public void An_unchanged_tank_costs_one_bit_and_an_unchanged_world_a_few_bytes()
+    {
+        var rng = new Random(1);
+        var baseline = SnapshotGen.RandomState(rng, 100, maxTanks: 0, maxShells: 0);
+        baseline.Clear(baseline.Header);
+        for (var i = 0; i < 14; i++)
+        {
+            baseline.AddTank(SnapshotGen.RandomTank(rng, (ushort)i) with { Reload = 0 });
+        }
+        for (var i = 0; i < 20; i++)
+        {
+            baseline.AddShell(SnapshotGen.RandomShell(rng, (uint)(500 + i), 100));
+        }
+        var current = new WorldState();
+        current.CopyFrom(baseline);
+        current.Header = baseline.Header with { Tick = 103, TicksLeft = (ushort)Math.Max(0, baseline.Header.TicksLeft - 3) };
+
+        var n = DeltaCodec.Encode(current, baseline, Buffer);
+        // 4 header bits + 1 "same roster" + 14 tank bits + 1 + 1 (no shells removed or added) = 21 bits.
+        Assert.Equal(3, n);
+        AssertRoundTrip(current, baseline);
+        var full = DeltaCodec.Encode(current, null, Buffer);
+        Assert.True(full > 20 * n, $"full {full} bytes");
+    }
+
+    [Fact]
+    public void Empty_states_round_trip()
+    {
+        var empty = new WorldState();
+        empty.Clear(new SnapshotHeader(5, 0, 0, 0, SnapshotHeader.NoWinner, 0));
+        AssertRoundTrip(empty, null);
+        var next = new WorldState();
+        next.Clear(empty.Header with { Tick = 6 });
+        AssertRoundTrip(next, empty);
+    }
+
+    [Fact]
+    public void The_largest_state_round_trips_and_needs_several_parts()
+    {
+        var rng = new Random(2);
+        var huge = SnapshotGen.Huge(rng, 77);
+        var n = DeltaCodec.Encode(huge, null, Buffer);
+        Assert.True(n > SnapshotLimits.PartDataBytes, $"{n} bytes");
+        Assert.True(n <= SnapshotLimits.MaxEncodedBytes);
+        AssertRoundTrip(huge, null);
+        AssertRoundTrip(SnapshotGen.Next(rng, huge, 1), huge);
+    }
+
+    [Fact]
+    public void Hostile_bytes_give_a_verdict_not_an_exception()
+    {
+        var into = new WorldState();
+        Gen.Select(Gen.Int, Gen.Byte.Array[0, 2000]).Sample((seed, bytes) =>
+        {
+            var rng = new Random(seed);
+            var baseline = rng.Next(3) == 0 ? null : SnapshotGen.RandomState(rng, 10);
+            var result = DeltaCodec.Decode(bytes, 12, baseline, into);
+            Assert.True(Enum.IsDefined(result));
+            if (result != SnapshotReadResult.Ok)
+            {
+                Assert.Equal(0, into.Tanks.Length);
+            }
+            Assert.True(into.Tanks.Length <= SnapshotLimits.MaxTanks && into.Shells.Length <= SnapshotLimits.MaxShells);
+        }, iter: 20_000, threads: 1);
+    }
+
+    [Fact]
+    public void Truncated_and_bit_flipped_encodings_give_a_verdict_not_an_exception()
+    {
+        var into = new WorldState();
+        Gen.Select(Gen.Int, Gen.Int[0, 100_000], Gen.Int[0, 7]).Sample((seed, cut, bit) =>
+        {
+            var rng = new Random(seed);
+            var baseline = SnapshotGen.RandomState(rng, 10);
+            var current = SnapshotGen.Next(rng, baseline, 2);
+            var buffer = new byte[SnapshotLimits.MaxEncodedBytes];
+            var n = DeltaCodec.Encode(current, baseline, buffer);
+            var truncated = DeltaCodec.Decode(buffer.AsSpan(0, cut % n), 12, baseline, into);
+            Assert.Equal(SnapshotReadResult.Truncated, truncated); // the last byte always holds data bits
+            buffer[cut % n] ^= (byte)(1 << bit);
+            _ = DeltaCodec.Decode(buffer.AsSpan(0, n), 12, baseline, into);
+            Assert.True(into.Tanks.Length <= SnapshotLimits.MaxTanks);
+        }, iter: 10_000, threads: 1);
+    }
+}
