@@ -55,6 +55,9 @@ public sealed class UdpGatewayMetrics
     private static readonly Counter ReceiveCpu = Metrics.CreateCounter(
         "tanks_udp_receive_cpu_seconds_total", "CPU time spent by the receive thread(s) (per-thread CPU clock).");
 
+    private static readonly Counter ReceiveAllocated = Metrics.CreateCounter(
+        "tanks_udp_receive_allocated_bytes_total", "Bytes the receive thread(s) allocated (GC.GetAllocatedBytesForCurrentThread); 0 per packet at steady state.");
+
     private readonly Counter.Child[] _packetsIn = new Counter.Child[8];
     private readonly Counter.Child[] _packetsOut = new Counter.Child[8];
     private readonly Counter.Child[] _bytesIn = new Counter.Child[8];
@@ -92,6 +95,8 @@ public sealed class UdpGatewayMetrics
     public void Handshake(HandshakeOutcome outcome) => _handshakes[(int)outcome].Inc();
 
     public void SetConnected(int clients) => ClientsConnected.Set(clients);
+
+    public void ReceiveAllocatedBytes(long bytes) => ReceiveAllocated.Inc(bytes);
 
     public void ReceiveCpuSeconds(double seconds)
     {

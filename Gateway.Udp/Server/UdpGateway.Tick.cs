@@ -7,6 +7,7 @@ internal sealed partial class UdpGateway
 {
     private Thread? _logicThread;
     private double _receiveCpuSeen;
+    private long _receiveAllocatedSeen;
 
     /// <summary>
     /// The logic loop (LiteNetLib's UpdateLogic): every tick, a keep-alive to each client that has been sent
@@ -109,6 +110,18 @@ internal sealed partial class UdpGateway
         {
             _metrics.ReceiveCpuSeconds(cpu - _receiveCpuSeen);
             _receiveCpuSeen = cpu;
+        }
+
+        long allocated = 0;
+        for (var i = 0; i < _receiveAllocated.Length; i++)
+        {
+            allocated += Volatile.Read(ref _receiveAllocated[i]);
+        }
+
+        if (allocated > _receiveAllocatedSeen)
+        {
+            _metrics.ReceiveAllocatedBytes(allocated - _receiveAllocatedSeen);
+            _receiveAllocatedSeen = allocated;
         }
     }
 }

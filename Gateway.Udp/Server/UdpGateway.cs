@@ -75,6 +75,7 @@ internal sealed partial class UdpGateway : IUdpSender, IDisposable
         _sockets = new Socket[options.Sockets];
         _receiveThreads = new Thread[options.Sockets];
         _receiveThreadHandles = new nint[options.Sockets];
+        _receiveAllocated = new long[options.Sockets];
     }
 
     /// <summary>This server's address as tokens must name it.</summary>
