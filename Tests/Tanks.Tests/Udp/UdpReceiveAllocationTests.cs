@@ -15,7 +15,7 @@ public sealed class UdpReceiveAllocationTests(UdpStack shared)
             new TanksClientOptions { Register = true });
         await UdpGatewayEndToEndTests.AssertEchoesAsync(client.Udp, 50); // warm up: JIT, first-use paths
 
-        await Task.Delay(100); // let the logic tick publish what the warm-up allocated
+        await Task.Delay(1100); // the gateway publishes the count once a second
         var allocatedBefore = await shared.Udp.MetricAsync("tanks_udp_receive_allocated_bytes_total") ?? 0;
         var packetsBefore = await shared.Udp.MetricAsync("tanks_udp_packets_total{direction=\"in\",type=\"payload\"}") ?? 0;
 
@@ -34,7 +34,7 @@ public sealed class UdpReceiveAllocationTests(UdpStack shared)
             }
         }
 
-        await Task.Delay(200);
+        await Task.Delay(1100);
         var allocated = (await shared.Udp.MetricAsync("tanks_udp_receive_allocated_bytes_total") ?? 0) - allocatedBefore;
         var packets = (await shared.Udp.MetricAsync("tanks_udp_packets_total{direction=\"in\",type=\"payload\"}") ?? 0) - packetsBefore;
 
