@@ -9,7 +9,8 @@ namespace Tanks.Gateway.Udp.Server;
 internal sealed partial class UdpGateway
 {
     /// <summary>SO_REUSEPORT on Linux (not in <see cref="SocketOptionName"/>).</summary>
-    private const SocketOptionName ReusePort = (SocketOptionName)15;
+    private const int SolSocket = 1;
+    private const int SoReusePort = 15;
 
     /// <summary>Receive buffer: larger than any valid datagram, so a longer one is seen (cut) and rejected as too large.</summary>
     private const int DatagramBufferBytes = 2048;
@@ -47,7 +48,8 @@ internal sealed partial class UdpGateway
             socket.SendBufferSize = _options.SendBufferBytes;
             if (_sockets.Length > 1)
             {
-                socket.SetSocketOption(SocketOptionLevel.Socket, ReusePort, true);
+                // .NET has no SocketOptionName for SO_REUSEPORT: set it raw (SOL_SOCKET = 1, SO_REUSEPORT = 15 on Linux).
+                socket.SetRawSocketOption(SolSocket, SoReusePort, BitConverter.GetBytes(1));
             }
 
             // Later sockets join the first one's port (which may have been ephemeral).
