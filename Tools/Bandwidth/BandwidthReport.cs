@@ -46,7 +46,7 @@ internal sealed class BandwidthReport(BandwidthOptions options)
         o.WriteLine($"channel: RTT {options.RttMs} ms, loss {options.Loss:P1} each way; clients ack every tick through Input");
         o.WriteLine($"world: {AliveTankTicks / (double)Ticks:F1} tanks alive on average, {ShellTicks / (double)Ticks:F1} shells in flight");
         o.WriteLine($"delta: mean baseline age {BaselineAgeSum / (double)(Encodes - FullInDeltaMode):F2} ticks, {FullInDeltaMode * 100.0 / Encodes:F2} % full, " +
-            $"{Decoded} decoded, {Dropped} dropped (baseline lost), {Mismatches} mismatches, encode {EncodeNanoseconds / Encodes:F0} ns/client/tick");
+            $"{Decoded} decoded, {Dropped} dropped (baseline lost), {Mismatches} mismatches, encode {EncodeNanoseconds / Encodes:F0} ns/client/tick (wall clock incl. JIT; see the benchmark)");
         o.WriteLine();
         o.WriteLine("per client                      payload B/s  kbit/s   +netcode kbit/s  +IP/UDP kbit/s  packets/s");
         Row(o, "down: snapshots (delta)", DeltaDown, seconds);
