@@ -11,8 +11,11 @@ public static class DeltaCodec
     private const int CoordinateBits = SnapshotQuantizer.CoordinateBits;
 
     // Tiers of a delta: 2-bit code → bits per component (two's complement); code 3 = absolute value.
-    private const int PosTier0 = 6, PosTier1 = 9, PosTier2 = 12;
+    private const int PosTier0 = 4, PosTier1 = 7, PosTier2 = 11;
+    private const int SpeedTier0 = 5, SpeedTier1 = 8, SpeedTier2 = 11;
     private const int AngleTier0 = 7, AngleTier1 = 10, AngleTier2 = 12;
+    private const int HullTier0 = 3, HullTier1 = 7, HullTier2 = 11;
+    private const int TurnTier0 = 4, TurnTier1 = 8, TurnTier2 = 12;
 
     /// <summary>The implicit baseline of a full snapshot: no tanks, no shells, a zero header. Never modified.</summary>
     private static readonly WorldState Empty = new();
@@ -161,6 +164,8 @@ public static class DeltaCodec
                 w.Write(t.HitPoints, 16);
                 w.WriteBit(t.IsAlive);
                 w.Write(t.Reload, 8);
+                w.Write((ushort)t.Speed, 16);
+                w.Write((ushort)t.TurnRate, 16);
             }
             return;
         }
@@ -168,30 +173,50 @@ public static class DeltaCodec
         {
             ref readonly var c = ref current[i];
             ref readonly var b = ref baseline[i];
-            var moved = c.X != b.X || c.Y != b.Y;
-            var hull = c.HullAngle != b.HullAngle;
+            var turn = c.TurnRate != b.TurnRate;
+            var predictedHull = PredictHull(b, c.TurnRate, ticks);
+            var hull = c.HullAngle != predictedHull;
+            var speed = c.Speed != b.Speed;
+            Predict(b, c.HullAngle, c.Speed, ticks, out var px, out var py);
+            var moved = c.X != px || c.Y != py;
             var turret = c.TurretAngle != b.TurretAngle;
             var reload = c.Reload != PredictReload(b.Reload, ticks);
             var hp = c.HitPoints != b.HitPoints;
             var identity = c.Team != b.Team || c.ClassId != b.ClassId;
             var misc = reload || hp || identity || c.IsAlive != b.IsAlive;
-            if (!(moved || hull || turret || misc))
+            if (!(turn || hull || moved || speed || turret || misc))
             {
                 w.WriteBit(false);
                 continue;
             }
             w.WriteBit(true);
-            w.WriteBit(moved);
-            w.WriteBit(hull);
-            w.WriteBit(turret);
-            w.WriteBit(misc);
-            if (moved)
+            // The usual moving tank is a little off its predicted hull angle and position and aims: one bit says exactly that.
+            var typical = hull && moved && turret && !turn && !speed && !misc;
+            w.WriteBit(typical);
+            if (!typical)
             {
-                WritePosition(ref w, c.X, c.Y, b.X, b.Y);
+                w.WriteBit(turn);
+                w.WriteBit(hull);
+                w.WriteBit(speed);
+                w.WriteBit(moved);
+                w.WriteBit(turret);
+                w.WriteBit(misc);
+            }
+            if (turn)
+            {
+                WriteTiered(ref w, c.TurnRate - b.TurnRate, (ushort)c.TurnRate, TurnTier0, TurnTier1, TurnTier2, 16);
             }
             if (hull)
             {
-                WriteAngle(ref w, c.HullAngle, b.HullAngle);
+                WriteTiered(ref w, (short)(ushort)(c.HullAngle - predictedHull), c.HullAngle, HullTier0, HullTier1, HullTier2, 16);
+            }
+            if (speed)
+            {
+                WriteTiered(ref w, c.Speed - b.Speed, (ushort)c.Speed, SpeedTier0, SpeedTier1, SpeedTier2, 16);
+            }
+            if (moved)
+            {
+                WritePosition(ref w, c.X, c.Y, px, py);
             }
             if (turret)
             {
@@ -239,7 +264,8 @@ public static class DeltaCodec
             {
                 var tank = new QuantizedTank(
                     (ushort)r.Read(16), (byte)r.Read(8), (byte)r.Read(8), (int)r.Read(CoordinateBits), (int)r.Read(CoordinateBits),
-                    (ushort)r.Read(16), (ushort)r.Read(16), (ushort)r.Read(16), r.ReadBit(), (byte)r.Read(8));
+                    (ushort)r.Read(16), (ushort)r.Read(16), (ushort)r.Read(16), r.ReadBit(), (byte)r.Read(8), (short)r.Read(16),
+                    (short)r.Read(16));
                 if (r.Overflowed)
                 {
                     return SnapshotReadResult.Truncated;
@@ -257,19 +283,30 @@ public static class DeltaCodec
         {
             if (!r.ReadBit())
             {
-                into.TryAddTank(b with { Reload = PredictReload(b.Reload, ticks) });
+                var sameHull = PredictHull(b, b.TurnRate, ticks);
+                Predict(b, sameHull, b.Speed, ticks, out var sx, out var sy);
+                into.TryAddTank(b with { X = sx, Y = sy, HullAngle = sameHull, Reload = PredictReload(b.Reload, ticks) });
                 continue;
             }
-            var moved = r.ReadBit();
-            var hull = r.ReadBit();
-            var turret = r.ReadBit();
-            var misc = r.ReadBit();
-            int x = b.X, y = b.Y;
+            bool turn = false, hull = true, speed = false, moved = true, turret = true, misc = false;
+            if (!r.ReadBit())
+            {
+                turn = r.ReadBit();
+                hull = r.ReadBit();
+                speed = r.ReadBit();
+                moved = r.ReadBit();
+                turret = r.ReadBit();
+                misc = r.ReadBit();
+            }
+            var turnRate = turn ? (short)ReadTiered(ref r, b.TurnRate, TurnTier0, TurnTier1, TurnTier2, 16) : b.TurnRate;
+            var predictedHull = PredictHull(b, turnRate, ticks);
+            var hullAngle = hull ? (ushort)ReadTiered(ref r, predictedHull, HullTier0, HullTier1, HullTier2, 16) : predictedHull;
+            var speedValue = speed ? (short)ReadTiered(ref r, b.Speed, SpeedTier0, SpeedTier1, SpeedTier2, 16) : b.Speed;
+            Predict(b, hullAngle, speedValue, ticks, out var x, out var y);
             if (moved && !ReadPosition(ref r, ref x, ref y))
             {
                 return r.Overflowed ? SnapshotReadResult.Truncated : SnapshotReadResult.Malformed;
             }
-            var hullAngle = hull ? ReadAngle(ref r, b.HullAngle) : b.HullAngle;
             var turretAngle = turret ? ReadAngle(ref r, b.TurretAngle) : b.TurretAngle;
             var alive = b.IsAlive;
             var hp = b.HitPoints;
@@ -296,16 +333,80 @@ public static class DeltaCodec
             {
                 return SnapshotReadResult.Truncated;
             }
-            into.TryAddTank(new QuantizedTank(b.Id, team, classId, x, y, hullAngle, turretAngle, hp, alive, reload));
+            into.TryAddTank(new QuantizedTank(b.Id, team, classId, x, y, hullAngle, turretAngle, hp, alive, reload, speedValue, turnRate));
         }
         return SnapshotReadResult.Ok;
     }
 
+    /// <summary>The hull after <paramref name="ticks"/> at the mean of the baseline's and the current turn rate.</summary>
+    internal static ushort PredictHull(in QuantizedTank b, short turnRate, uint ticks) =>
+        ticks is 0 or > 64 ? b.HullAngle : (ushort)(b.HullAngle + (b.TurnRate + turnRate) * (int)ticks / 2);
+
+    /// <summary>
+    /// Dead reckoning, integer only (identical on both sides): from the baseline position, the mean of the baseline's and the
+    /// current speed times the tick distance, along the mean heading of a constant turn from the baseline hull to the current
+    /// hull (θb + Δ·(n+1)/2n: the tank moves along its new heading each tick). Clamped to the coordinate range.
+    /// </summary>
+    internal static void Predict(in QuantizedTank b, ushort hull, short speed, uint ticks, out int x, out int y)
+    {
+        if (ticks is 0 or > 64 || (b.Speed == 0 && speed == 0))
+        {
+            x = b.X;
+            y = b.Y;
+            return;
+        }
+        var n = (int)ticks;
+        var turn = (int)(short)(ushort)(hull - b.HullAngle);
+        var heading = (ushort)(b.HullAngle + turn * (n + 1) / (2 * n));
+        var millimetres = ((long)b.Speed + speed) * n; // twice the distance
+        x = Math.Clamp(b.X + ToCentimetres(millimetres * IntegerTrig.CosOf(heading)), 0, SnapshotQuantizer.MaxCoordinate);
+        y = Math.Clamp(b.Y + ToCentimetres(millimetres * IntegerTrig.SinOf(heading)), 0, SnapshotQuantizer.MaxCoordinate);
+    }
+
+    /// <summary>(2 × mm × 2^14) → cm, rounded half up (floor maths, so negative values round the same way).</summary>
+    private static int ToCentimetres(long doubledScaledMillimetres)
+    {
+        const long Divisor = 20L << IntegerTrig.Shift;
+        return (int)Math.Floor((doubledScaledMillimetres + Divisor / 2) / (double)Divisor);
+    }
+
     private static bool Fits(int value, int bits) => value >= -(1 << (bits - 1)) && value < 1 << (bits - 1);
 
-    private static void WritePosition(ref BitWriter w, int x, int y, int bx, int by)
+    private static void WriteTiered(ref BitWriter w, int delta, int absolute, int tier0, int tier1, int tier2, int absoluteBits)
     {
-        int dx = x - bx, dy = y - by;
+        if (Fits(delta, tier0))
+        {
+            w.Write(0, 2);
+            w.WriteSigned(delta, tier0);
+        }
+        else if (Fits(delta, tier1))
+        {
+            w.Write(1, 2);
+            w.WriteSigned(delta, tier1);
+        }
+        else if (Fits(delta, tier2))
+        {
+            w.Write(2, 2);
+            w.WriteSigned(delta, tier2);
+        }
+        else
+        {
+            w.Write(3, 2);
+            w.Write((uint)absolute, absoluteBits);
+        }
+    }
+
+    private static int ReadTiered(ref BitReader r, int baseline, int tier0, int tier1, int tier2, int absoluteBits) => r.Read(2) switch
+    {
+        0 => baseline + r.ReadSigned(tier0),
+        1 => baseline + r.ReadSigned(tier1),
+        2 => baseline + r.ReadSigned(tier2),
+        _ => (int)r.Read(absoluteBits),
+    };
+
+    private static void WritePosition(ref BitWriter w, int x, int y, int px, int py)
+    {
+        int dx = x - px, dy = y - py;
         var bits = Fits(dx, PosTier0) && Fits(dy, PosTier0) ? PosTier0
             : Fits(dx, PosTier1) && Fits(dy, PosTier1) ? PosTier1
             : Fits(dx, PosTier2) && Fits(dy, PosTier2) ? PosTier2 : 0;

@@ -2,10 +2,13 @@ namespace Tanks.Protocol.Snapshots;
 
 /// <summary>
 /// A tank as it travels: position in centimetres (0..<see cref="SnapshotQuantizer.MaxCoordinate"/>), angles as
-/// 0..65535 = 0..2π, hit points, alive flag, reload ticks left (0..255).
+/// 0..65535 = 0..2π, hit points, alive flag, reload ticks left (0..255), and <see cref="Speed"/>: signed speed along the
+/// hull in millimetres per tick (negative = reversing), and <see cref="TurnRate"/>: the hull's turn in angle units per tick
+/// (counter-clockwise positive). The codec predicts hull angle and position from them (dead reckoning); any error is sent.
 /// </summary>
 public readonly record struct QuantizedTank(
-    ushort Id, byte Team, byte ClassId, int X, int Y, ushort HullAngle, ushort TurretAngle, ushort HitPoints, bool IsAlive, byte Reload);
+    ushort Id, byte Team, byte ClassId, int X, int Y, ushort HullAngle, ushort TurretAngle, ushort HitPoints, bool IsAlive, byte Reload,
+    short Speed = 0, short TurnRate = 0);
 
 /// <summary>
 /// A shell as it travels: its <b>launch record</b>, which stays the same for the shell's whole flight. (X, Y) in cm is where

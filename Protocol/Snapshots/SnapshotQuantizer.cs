@@ -55,10 +55,37 @@ public static class SnapshotQuantizer
         (uint)tick, (ushort)Math.Clamp(ticksLeft, 0, ushort.MaxValue), Progress(capture0), Progress(capture1),
         winner is 0 or 1 ? (byte)winner : SnapshotHeader.NoWinner, (byte)Math.Clamp(endReason, 0, 4));
 
+    /// <summary>
+    /// A tank. <paramref name="velocityX"/>/<paramref name="velocityY"/> (m/s) become the signed speed along the hull in mm per
+    /// tick and <paramref name="turnRate"/> (rad/s, e.g. the wrapped hull angle change since the previous tick × tick rate) the
+    /// turn in angle units per tick (<paramref name="tickRate"/> ticks per second): they let the codec predict the tank.
+    /// </summary>
     public static QuantizedTank Tank(
-        int id, int team, int classId, float x, float y, float hullAngle, float turretAngle, int hitPoints, bool isAlive, int reloadTicks) => new(
+        int id, int team, int classId, float x, float y, float hullAngle, float turretAngle, int hitPoints, bool isAlive, int reloadTicks,
+        float velocityX = 0, float velocityY = 0, float turnRate = 0, int tickRate = 20) => new(
         (ushort)id, (byte)team, (byte)classId, Position(x), Position(y), Angle(hullAngle), Angle(turretAngle),
-        (ushort)Math.Clamp(hitPoints, 0, ushort.MaxValue), isAlive, (byte)Math.Clamp(reloadTicks, 0, byte.MaxValue));
+        (ushort)Math.Clamp(hitPoints, 0, ushort.MaxValue), isAlive, (byte)Math.Clamp(reloadTicks, 0, byte.MaxValue),
+        SpeedPerTick(velocityX * MathF.Cos(hullAngle) + velocityY * MathF.Sin(hullAngle), tickRate), TurnPerTick(turnRate, tickRate));
+
+    /// <summary>rad/s → angle units (2π/65536) per tick, clamped to ±32767 (NaN → 0).</summary>
+    public static short TurnPerTick(float radiansPerSecond, int tickRate)
+    {
+        if (float.IsNaN(radiansPerSecond) || tickRate <= 0)
+        {
+            return 0;
+        }
+        return (short)Math.Clamp(MathF.Round(radiansPerSecond * (65536f / (2 * MathF.PI)) / tickRate), -short.MaxValue, short.MaxValue);
+    }
+
+    /// <summary>m/s → mm per tick, clamped to ±32767 (NaN → 0).</summary>
+    public static short SpeedPerTick(float metresPerSecond, int tickRate)
+    {
+        if (float.IsNaN(metresPerSecond) || tickRate <= 0)
+        {
+            return 0;
+        }
+        return (short)Math.Clamp(MathF.Round(metresPerSecond * 1000f / tickRate), -short.MaxValue, short.MaxValue);
+    }
 
     /// <summary>
     /// A shell's launch record. If <paramref name="previous"/> (the state built last tick) has the same shell id, its record

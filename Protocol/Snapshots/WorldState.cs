@@ -11,7 +11,7 @@ public sealed class WorldState
 {
     /// <summary>Binary form: version u8, tick u32, ticks left u16, capture ×2, winner, reason, tank count u8, shell count u16.</summary>
     public const int BinaryHeaderBytes = 1 + 4 + 2 + 1 + 1 + 1 + 1 + 1 + 2;
-    public const int BinaryTankBytes = 2 + 1 + 1 + 4 + 4 + 2 + 2 + 2 + 1 + 1;
+    public const int BinaryTankBytes = 2 + 1 + 1 + 4 + 4 + 2 + 2 + 2 + 1 + 1 + 2 + 2;
     public const int BinaryShellBytes = 4 + 2 + 4 + 4 + 2 + 2 + 4;
     public const byte BinaryVersion = 1;
 
@@ -172,6 +172,8 @@ public sealed class WorldState
             BinaryPrimitives.WriteUInt16LittleEndian(d[16..], t.HitPoints);
             d[18] = t.IsAlive ? (byte)1 : (byte)0;
             d[19] = t.Reload;
+            BinaryPrimitives.WriteInt16LittleEndian(d[20..], t.Speed);
+            BinaryPrimitives.WriteInt16LittleEndian(d[22..], t.TurnRate);
             o += BinaryTankBytes;
         }
         foreach (ref readonly var s in Shells)
@@ -234,7 +236,8 @@ public sealed class WorldState
             var tank = new QuantizedTank(
                 BinaryPrimitives.ReadUInt16LittleEndian(d), d[2], d[3], BinaryPrimitives.ReadInt32LittleEndian(d[4..]),
                 BinaryPrimitives.ReadInt32LittleEndian(d[8..]), BinaryPrimitives.ReadUInt16LittleEndian(d[12..]),
-                BinaryPrimitives.ReadUInt16LittleEndian(d[14..]), BinaryPrimitives.ReadUInt16LittleEndian(d[16..]), d[18] == 1, d[19]);
+                BinaryPrimitives.ReadUInt16LittleEndian(d[14..]), BinaryPrimitives.ReadUInt16LittleEndian(d[16..]), d[18] == 1, d[19],
+                BinaryPrimitives.ReadInt16LittleEndian(d[20..]), BinaryPrimitives.ReadInt16LittleEndian(d[22..]));
             if (d[18] > 1 || !SnapshotQuantizer.IsValidCoordinate(tank.X) || !SnapshotQuantizer.IsValidCoordinate(tank.Y)
                 || (i > 0 && into._tanks[i - 1].Id >= tank.Id))
             {

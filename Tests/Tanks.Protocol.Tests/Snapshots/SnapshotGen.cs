@@ -90,6 +90,8 @@ internal static class SnapshotGen
             HullAngle = rng.Next(3) == 0 ? t.HullAngle : (ushort)(t.HullAngle + rng.Next(-700, 701) * (int)Math.Min(ticks, 40)),
             TurretAngle = rng.Next(2) == 0 ? t.TurretAngle : (ushort)(t.TurretAngle + rng.Next(-900, 901)),
             Reload = rng.Next(10) == 0 ? (byte)rng.Next(256) : (byte)Math.Max(0, t.Reload - (int)ticks),
+            Speed = rng.Next(3) == 0 ? (short)(t.Speed + rng.Next(-40, 41)) : t.Speed,
+            TurnRate = rng.Next(4) == 0 ? Small(rng, 700) : t.TurnRate,
         };
     }
 
@@ -102,7 +104,14 @@ internal static class SnapshotGen
 
     public static QuantizedTank RandomTank(Random rng, ushort id) => new(
         id, (byte)rng.Next(2), (byte)rng.Next(3), Coordinate(rng), Coordinate(rng), (ushort)rng.Next(65536), (ushort)rng.Next(65536),
-        (ushort)rng.Next(2000), rng.Next(5) != 0, (byte)rng.Next(256));
+        (ushort)rng.Next(2000), rng.Next(5) != 0, (byte)rng.Next(256), Small(rng, 800), Small(rng, 700));
+
+    private static short Small(Random rng, int typical) => rng.Next(8) switch
+    {
+        0 => 0,
+        1 => (short)rng.Next(short.MinValue, short.MaxValue + 1),
+        _ => (short)rng.Next(-typical, typical + 1),
+    };
 
     public static QuantizedShell RandomShell(Random rng, uint id, uint tick) => new(
         id, (ushort)rng.Next(rng.Next(10) == 0 ? 65536 : 14), Coordinate(rng), Coordinate(rng), (ushort)rng.Next(65536),
