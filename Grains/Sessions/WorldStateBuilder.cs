@@ -15,6 +15,8 @@ public sealed class WorldStateBuilder
     private readonly byte[] _eventBytes = new byte[GameProtocol.MaxMessageBytes];
     private WorldState _current = new();
     private WorldState _previous = new();
+    private float[] _previousHulls = [];
+    private bool _hasPrevious;
 
     /// <summary>The state of the battle's current tick, quantized.</summary>
     public WorldState Build(Battle battle)
@@ -24,11 +26,25 @@ public sealed class WorldStateBuilder
         _current.Clear(SnapshotQuantizer.Header(
             battle.Tick, battle.TicksLeft, battle.CaptureProgress(0), battle.CaptureProgress(1),
             result.IsOver ? result.Winner : -1, result.IsOver ? (int)result.Reason : 0));
-        foreach (var t in battle.Tanks)
+        var tanks = battle.Tanks;
+        if (_previousHulls.Length != tanks.Length)
         {
-            _current.TryAddTank(SnapshotQuantizer.Tank(
-                t.Id, t.Team, t.ClassId, t.X, t.Y, t.HullAngle, t.TurretAngle, t.HitPoints, t.IsAlive, t.ReloadTicksLeft));
+            _previousHulls = new float[tanks.Length];
+            _hasPrevious = false;
         }
+
+        for (var i = 0; i < tanks.Length; i++)
+        {
+            var t = tanks[i];
+            // Speed and turn rate let the codec predict the next tick, so a tank on a steady course costs a bit or so.
+            var turn = _hasPrevious ? GameMath.WrapAngle(t.HullAngle - _previousHulls[i]) * battle.TickRate : 0f;
+            _current.TryAddTank(SnapshotQuantizer.Tank(
+                t.Id, t.Team, t.ClassId, t.X, t.Y, t.HullAngle, t.TurretAngle, t.HitPoints, t.IsAlive, t.ReloadTicksLeft,
+                t.VelocityX, t.VelocityY, turn, battle.TickRate));
+            _previousHulls[i] = t.HullAngle;
+        }
+
+        _hasPrevious = true;
 
         foreach (var s in battle.Shells)
         {
