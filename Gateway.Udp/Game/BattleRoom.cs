@@ -33,6 +33,7 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
     private Timer? _renewTimer;
     private int _submitting;
     private volatile bool _closed;
+    private volatile bool _ended;
 
     public BattleRoom(GameGateway gateway, BattleInfo info, ISessionGrain grain)
     {
@@ -234,6 +235,8 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
             return;
         }
 
+        _ended = true;
+
         var results = new PlayerResult[summary.Players.Length];
         for (var i = 0; i < results.Length; i++)
         {
@@ -303,6 +306,31 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
         }
 
         _ = SubmitAsync(new InputBatch(inputs));
+    }
+
+    /// <summary>Sends what is still pending now, whatever is in flight (a closing room: a player's last, idling input must not be lost).</summary>
+    public async Task FlushPendingAsync()
+    {
+        ImmutableArray<PlayerInput> inputs;
+        lock (_inputLock)
+        {
+            if (_pending.Count == 0 || _ended)
+            {
+                return;
+            }
+
+            inputs = [.. _pending.Values];
+            _pending.Clear();
+        }
+
+        try
+        {
+            await Grain.SubmitInputsAsync(new InputBatch(inputs));
+        }
+        catch (Exception ex)
+        {
+            _gateway.SubmitFailed(BattleId, ex);
+        }
     }
 
     private async Task SubmitAsync(InputBatch batch)

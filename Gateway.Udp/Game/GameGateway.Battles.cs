@@ -290,6 +290,7 @@ internal sealed partial class GameGateway
         room.Dispose();
         Forget(room.BattleId, room);
         Metrics.SetBattles(Interlocked.Decrement(ref _battleCount));
+        await room.FlushPendingAsync();
         if (room.ObserverReference is { } observer)
         {
             try
