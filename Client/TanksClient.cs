@@ -1,5 +1,6 @@
 using System.Net;
 using Tanks.Client.Auth;
+using Tanks.Client.Battle;
 using Tanks.Client.Netcode;
 using Tanks.Protocol.Netcode;
 
@@ -25,6 +26,8 @@ public sealed class TanksClient : IDisposable
     private readonly string _tcpHost;
     private readonly int _tcpPort;
     private readonly TanksClientOptions _options;
+    private readonly object _gameLock = new();
+    private BattleClient? _game;
 
     private TanksClient(string tcpHost, int tcpPort, TanksClientOptions options, AuthSession session, NetcodeUdpClient udp)
     {
@@ -39,6 +42,18 @@ public sealed class TanksClient : IDisposable
     public AuthSession Session { get; private set; }
 
     public NetcodeUdpClient Udp { get; }
+
+    /// <summary>The game over <see cref="Udp"/> (queue, battle start, inputs, snapshots, events, end); created on first use.</summary>
+    public BattleClient Game
+    {
+        get
+        {
+            lock (_gameLock)
+            {
+                return _game ??= new BattleClient(Udp);
+            }
+        }
+    }
 
     /// <summary>
     /// Logs in (or registers) over TCP, takes the connect token from the answer and connects over UDP.
@@ -83,7 +98,11 @@ public sealed class TanksClient : IDisposable
         await ConnectUdpAsync(cancellationToken);
     }
 
-    public void Dispose() => Udp.Dispose();
+    public void Dispose()
+    {
+        _game?.Dispose();
+        Udp.Dispose();
+    }
 
     private async Task ConnectUdpAsync(CancellationToken cancellationToken)
     {

@@ -40,4 +40,31 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 22, Level = LogLevel.Error, Message = "Receive loop {Index} stopped by an unexpected socket error")]
     public static partial void ReceiveLoopFailed(ILogger logger, Exception exception, int index);
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Debug, Message = "Game message from client {ClientId} dropped (type byte {Type})")]
+    public static partial void MessageDropped(ILogger logger, ulong clientId, int type);
+
+    [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "Registry call {Call} failed (user {UserId}); the client may retry")]
+    public static partial void RegistryCallFailed(ILogger logger, Exception exception, string call, long userId);
+
+    [LoggerMessage(EventId = 32, Level = LogLevel.Warning, Message = "Observer subscription at {Target} failed; renewed at the next round")]
+    public static partial void SubscribeFailed(ILogger logger, Exception exception, string target);
+
+    [LoggerMessage(EventId = 33, Level = LogLevel.Debug, Message = "User {UserId} entered battle {BattleId} as tank {Slot}")]
+    public static partial void EnteredBattle(ILogger logger, long userId, Guid battleId, int slot);
+
+    [LoggerMessage(EventId = 34, Level = LogLevel.Information, Message = "Serving battle {BattleId} on {Map} at {TickRate} Hz")]
+    public static partial void RoomOpened(ILogger logger, Guid battleId, string map, int tickRate);
+
+    [LoggerMessage(EventId = 35, Level = LogLevel.Information, Message = "No longer serving battle {BattleId}: {Why}")]
+    public static partial void RoomClosed(ILogger logger, Guid battleId, string why);
+
+    [LoggerMessage(EventId = 36, Level = LogLevel.Warning, Message = "Battle {BattleId} sent an unreadable world state at tick {Tick}; frame skipped")]
+    public static partial void BadFrame(ILogger logger, Guid battleId, int tick);
+
+    [LoggerMessage(EventId = 37, Level = LogLevel.Warning, Message = "Input batch for battle {BattleId} failed")]
+    public static partial void SubmitFailed(ILogger logger, Exception exception, Guid battleId);
+
+    [LoggerMessage(EventId = 38, Level = LogLevel.Error, Message = "Game layer loop failed; it goes on")]
+    public static partial void GameLoopFailed(ILogger logger, Exception exception);
 }

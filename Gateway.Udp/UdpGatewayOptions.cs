@@ -2,10 +2,13 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Tanks.Gateway.Udp;
 
-/// <summary>What Gateway.Udp does with the payloads of connected clients until battles exist.</summary>
+/// <summary>What Gateway.Udp does with the payloads of connected clients.</summary>
 public enum PayloadMode
 {
-    /// <summary>Count them and drop them (the default: no game layer yet).</summary>
+    /// <summary>The game (the default): game messages, battles through the Orleans cluster (<c>Gateway.Udp/Game/</c>).</summary>
+    Game,
+
+    /// <summary>Count them and drop them (no game layer, no Orleans client).</summary>
     None,
 
     /// <summary>Send each payload back to its sender: a test and measurement mode of the connection layer, not a game.</summary>
@@ -66,6 +69,14 @@ public sealed class UdpGatewayOptions
     [Range(1, 16_000_000)]
     public int TokenHistoryCapacity { get; set; } = 65536;
 
-    /// <summary><c>none</c> (default) or <c>echo</c> (connection-layer tests and measurements).</summary>
-    public PayloadMode PayloadMode { get; set; } = PayloadMode.None;
+    /// <summary><c>game</c> (default), <c>echo</c> (connection-layer tests and measurements) or <c>none</c>.</summary>
+    public PayloadMode PayloadMode { get; set; } = PayloadMode.Game;
+
+    /// <summary>Game inputs accepted per client per second, as a multiple of the battle's tick rate; extra ones are dropped.</summary>
+    [Range(1, 10)]
+    public int InputRateFactor { get; set; } = 2;
+
+    /// <summary>Queue requests (join, leave) accepted per client per second; extra ones are dropped.</summary>
+    [Range(1, 100)]
+    public int QueueRequestsPerSecond { get; set; } = 5;
 }

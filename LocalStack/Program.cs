@@ -11,6 +11,21 @@ var sharedEnvironment = new Dictionary<string, string>
     ["Netcode__PrivateKey"] = Environment.GetEnvironmentVariable("Netcode__PrivateKey") ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
 };
 
+// A local demo matches at once: a 1v1 on the duel map as soon as two players queue (unless the user set otherwise).
+var siloEnvironment = new Dictionary<string, string>(sharedEnvironment);
+foreach (var (key, value) in new Dictionary<string, string>
+{
+    ["Matchmaking__ReducedTeamsAfter"] = "00:00:00",
+    ["Matchmaking__AnyTeamsAfter"] = "00:00:00",
+    ["Matchmaking__Map"] = "duel",
+})
+{
+    if (Environment.GetEnvironmentVariable(key) is null)
+    {
+        siloEnvironment[key] = value;
+    }
+}
+
 var stop = new CancellationTokenSource(); // never disposed: signal handlers may fire until the process ends
 Console.CancelKeyPress += (_, e) =>
 {
@@ -22,7 +37,7 @@ AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
 var processes = new List<StackProcess>();
 try
 {
-    var silo = StackProcess.Start("silo", Path.Combine(root, "Silo", "bin", configuration, "net10.0", "Tanks.Silo.dll"), sharedEnvironment);
+    var silo = StackProcess.Start("silo", Path.Combine(root, "Silo", "bin", configuration, "net10.0", "Tanks.Silo.dll"), siloEnvironment);
     processes.Add(silo);
     await silo.WaitHealthyAsync("http://127.0.0.1:8080/health/ready", stop.Token);
 
@@ -37,7 +52,8 @@ try
     Console.WriteLine();
     Console.WriteLine("Tanks is running (Ctrl-C stops everything):");
     Console.WriteLine("  TCP auth          127.0.0.1:8888   (docs/protocol.md)");
-    Console.WriteLine("  UDP netcode 1.02  127.0.0.1:9999   (connect token from login)");
+    Console.WriteLine("  UDP netcode 1.02  127.0.0.1:9999   (connect token from login; game messages)");
+    Console.WriteLine("  Play              dotnet run --project Tools/SampleClient   (twice: two bots fight a duel)");
     Console.WriteLine("  Orleans Dashboard http://127.0.0.1:8080/dashboard/   (credentials printed by the silo above)");
     Console.WriteLine("  Silo metrics      http://127.0.0.1:8080/metrics");
     Console.WriteLine("  Gateway metrics   http://127.0.0.1:8000/metrics (TCP), http://127.0.0.1:8001/metrics (UDP)");

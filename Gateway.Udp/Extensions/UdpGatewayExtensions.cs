@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Tanks.Gateway.Udp.Game;
 using Tanks.Gateway.Udp.Payloads;
 using Tanks.Gateway.Udp.Server;
 using Tanks.Protocol.Netcode;
@@ -13,7 +14,7 @@ public static class UdpGatewayExtensions
     /// <summary>
     /// The UDP gateway: netcode 1.02 server on <c>UdpGateway:Port</c> with its receive and logic threads, the
     /// payload handler chosen by <c>UdpGateway:PayloadMode</c>, and the HTTP metrics/health port.
-    /// The Orleans client (battles) plugs in later behind <see cref="IPayloadHandler"/>.
+    /// In <c>game</c> mode (the default) also the Orleans client and the game layer (<see cref="GameGateway"/>).
     /// </summary>
     public static WebApplicationBuilder AddUdpGateway(this WebApplicationBuilder builder)
     {
@@ -35,24 +36,49 @@ public static class UdpGatewayExtensions
         var key = SecretKeys.ReadOrGenerate(builder.Configuration, "Netcode:PrivateKey", NetcodeConstants.KeyBytes, NetcodeConstants.KeyBytes, out var generated);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<UdpGatewayMetrics>();
+        var mode = builder.Configuration.GetSection(UdpGatewayOptions.SectionName).Get<UdpGatewayOptions>()?.PayloadMode ?? PayloadMode.Game;
+        if (mode == PayloadMode.Game)
+        {
+            // The Orleans client's hosted service is registered first, so it has connected before the socket opens.
+            builder.AddClusterClient();
+            services.AddSingleton<GameMetrics>();
+            services.AddSingleton(sp => new GameGateway(
+                sp.GetRequiredService<IClusterClient>(),
+                sp.GetRequiredService<GameMetrics>(),
+                sp.GetRequiredService<IOptions<UdpGatewayOptions>>().Value,
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("Tanks.Gateway.Udp.Game")));
+        }
+
         services.AddSingleton<IPayloadHandler>(sp => sp.GetRequiredService<IOptions<UdpGatewayOptions>>().Value.PayloadMode switch
         {
+            PayloadMode.Game => sp.GetRequiredService<GameGateway>(),
             PayloadMode.Echo => new EchoPayloadHandler(),
             _ => new NullPayloadHandler(),
         });
-        services.AddSingleton(sp => new UdpGateway(
-            sp.GetRequiredService<IOptions<UdpGatewayOptions>>().Value,
-            sp.GetRequiredService<IOptions<NetcodeOptions>>().Value,
-            key,
-            sp.GetRequiredService<UdpGatewayMetrics>(),
-            sp.GetRequiredService<IPayloadHandler>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Tanks.Gateway.Udp")));
+        services.AddSingleton(sp =>
+        {
+            var handler = sp.GetRequiredService<IPayloadHandler>();
+            var gateway = new UdpGateway(
+                sp.GetRequiredService<IOptions<UdpGatewayOptions>>().Value,
+                sp.GetRequiredService<IOptions<NetcodeOptions>>().Value,
+                key,
+                sp.GetRequiredService<UdpGatewayMetrics>(),
+                handler,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("Tanks.Gateway.Udp"));
+            (handler as GameGateway)?.Attach(gateway);
+            return gateway;
+        });
         services.AddHostedService(sp => new UdpGatewayService(
             sp.GetRequiredService<UdpGateway>(),
             sp.GetRequiredService<IOptions<UdpGatewayOptions>>().Value,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Tanks.Gateway.Udp"),
             generated));
+        if (mode == PayloadMode.Game)
+        {
+            services.AddHostedService<GameService>();
+        }
+
         services.AddHealthChecks().AddCheck<UdpReadyCheck>("udp", tags: [Tanks.ServiceDefaults.Extensions.ReadyTag]);
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Tanks.Grains.Interfaces.Sessions;
 
 /// <summary>
@@ -19,6 +21,10 @@ public interface ISessionRegistryGrain : IGrainWithIntegerKey
 
     [Alias("GetPlayerStatus")]
     Task<PlayerStatus> GetPlayerStatusAsync(long userId);
+
+    /// <summary>Many players' status in one call (a gateway polls its queued players once a second), in the order asked.</summary>
+    [Alias("GetPlayerStatuses")]
+    Task<ImmutableArray<PlayerStatus>> GetPlayerStatusesAsync(ImmutableArray<long> userIds);
 
     /// <summary>A battle reports its end; its players become free to queue again.</summary>
     [Alias("BattleEnded")]

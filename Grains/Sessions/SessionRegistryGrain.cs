@@ -67,6 +67,17 @@ public sealed partial class SessionRegistryGrain(
 
     public Task<PlayerStatus> GetPlayerStatusAsync(long userId) => Task.FromResult(Status(userId));
 
+    public Task<ImmutableArray<PlayerStatus>> GetPlayerStatusesAsync(ImmutableArray<long> userIds)
+    {
+        var result = ImmutableArray.CreateBuilder<PlayerStatus>(userIds.Length);
+        foreach (var userId in userIds)
+        {
+            result.Add(Status(userId));
+        }
+
+        return Task.FromResult(result.MoveToImmutable());
+    }
+
     public async Task BattleEndedAsync(Guid battleId)
     {
         if (state.State.LiveBattles.Remove(battleId, out var battle))

@@ -43,6 +43,9 @@ public static class MetricCatalog
         ["tanks_udp_packets_total"] = [GatewayUdp],
         ["tanks_udp_bytes_total"] = [GatewayUdp],
         ["tanks_udp_receive_cpu_seconds_total"] = [GatewayUdp],
+        ["tanks_udp_game_messages_total"] = [GatewayUdp],
+        ["tanks_udp_snapshot_bytes_total"] = [GatewayUdp],
+        ["tanks_udp_battles"] = [GatewayUdp],
 
         // Orleans meter on the silo
         [O + "catalog_activations"] = [Silo],

@@ -1,0 +1,305 @@
+using System.Text;
+using Tanks.Client.Game;
+using Tanks.Client.Netcode;
+using Tanks.Protocol.Game;
+using Tanks.Protocol.Snapshots;
+
+namespace Tanks.Client.Battle;
+
+/// <summary>
+/// The game over a connected <see cref="NetcodeUdpClient"/>: queue (<see cref="JoinQueueAsync"/>), battle start, inputs
+/// (<see cref="SendInput"/>, which carries the sequence and the snapshot ack), snapshots decoded by a
+/// <see cref="SnapshotReceiver"/>, battle events and the end. A background loop reads the payloads; events are raised on it
+/// (keep handlers short). Thread-safe. Survives a reconnect of the same <see cref="NetcodeUdpClient"/>
+/// (<c>TanksClient.ReconnectAsync</c>): join the queue again and the server sends the running battle's start again.
+/// </summary>
+public sealed class BattleClient : IDisposable
+{
+    private static readonly TimeSpan RetryPeriod = TimeSpan.FromSeconds(1);
+
+    private readonly NetcodeUdpClient _udp;
+    private readonly object _lock = new();
+    private readonly SnapshotReceiver _snapshots = new();
+    private readonly byte[] _receiveBuffer = new byte[GameProtocol.MaxMessageBytes];
+    private readonly byte[] _sendBuffer = new byte[GameProtocol.MaxMessageBytes];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _pump;
+    private uint _sequence;
+    private int _queueStatuses;
+    private int _battleStarts;
+    private int _battleEnds;
+
+    public BattleClient(NetcodeUdpClient udp)
+    {
+        _udp = udp;
+        _pump = Task.Run(PumpAsync);
+    }
+
+    /// <summary>A <c>QueueStatus</c> arrived (answer to join/leave, then about once a second while queued).</summary>
+    public event Action<QueueStatusMessage>? QueueStatusReceived;
+
+    public event Action<BattleStartInfo>? BattleStarted;
+
+    public event Action<BattleEventsInfo>? BattleEventsReceived;
+
+    public event Action<BattleEndInfo>? BattleEnded;
+
+    public QueueStatusMessage? LastQueueStatus { get; private set; }
+
+    /// <summary>The battle you are in (from the newest <c>BattleStart</c>); null before one and after its end.</summary>
+    public BattleStartInfo? Battle { get; private set; }
+
+    /// <summary>The newest <c>BattleEnd</c>.</summary>
+    public BattleEndInfo? LastBattleEnd { get; private set; }
+
+    public int BattleStarts => Volatile.Read(ref _battleStarts);
+
+    public int BattleEnds => Volatile.Read(ref _battleEnds);
+
+    /// <summary>Snapshots decoded in the current battle.</summary>
+    public int SnapshotsDecoded
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _snapshots.Decoded;
+            }
+        }
+    }
+
+    /// <summary>The newest decoded tick, or null before the first snapshot.</summary>
+    public uint? LatestTick
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _snapshots.Latest?.Tick;
+            }
+        }
+    }
+
+    /// <summary>Copies the newest decoded world state into <paramref name="into"/>; false before the first snapshot.</summary>
+    public bool TryCopyLatest(WorldState into)
+    {
+        lock (_lock)
+        {
+            if (_snapshots.Latest is not { } latest)
+            {
+                return false;
+            }
+
+            into.CopyFrom(latest);
+            return true;
+        }
+    }
+
+    /// <summary>Queues for a battle with a tank class (<see cref="TankClassCodes"/>) and returns the server's answer (retried over UDP loss).</summary>
+    public Task<QueueStatusMessage> JoinQueueAsync(byte tankClass, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        => RequestStatusAsync(buffer => new JoinQueueMessage(tankClass).WriteTo(buffer), timeout, cancellationToken);
+
+    /// <summary>Leaves the queue and returns the server's answer.</summary>
+    public Task<QueueStatusMessage> LeaveQueueAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        => RequestStatusAsync(buffer => EmptyMessage.Write(buffer, GameMessageType.LeaveQueue), timeout, cancellationToken);
+
+    /// <summary>
+    /// Sends this tick's controls: throttle and steering in -1..1 (+1 steers left), the turret's world yaw in radians, fire.
+    /// Adds the input sequence and the ack (newest decoded snapshot tick). Send once per server tick.
+    /// </summary>
+    public bool SendInput(float throttle, float steering, float turretYaw, bool fire)
+    {
+        lock (_lock)
+        {
+            var input = new InputMessage(
+                ++_sequence, InputMessage.Axis(throttle), InputMessage.Axis(steering), SnapshotQuantizer.Angle(turretYaw),
+                fire ? InputButtons.Fire : InputButtons.None, _snapshots.AckTick);
+            var length = input.WriteTo(_sendBuffer);
+            return _udp.SendPayload(_sendBuffer.AsSpan(0, length));
+        }
+    }
+
+    /// <summary>Leaves the running battle (the tank idles; the server sends nothing more of it).</summary>
+    public bool Leave()
+    {
+        lock (_lock)
+        {
+            Battle = null;
+            var length = EmptyMessage.Write(_sendBuffer, GameMessageType.Leave);
+            return _udp.SendPayload(_sendBuffer.AsSpan(0, length));
+        }
+    }
+
+    /// <summary>Waits for a <c>BattleStart</c> beyond the first <paramref name="after"/> ones (default: any, the current battle counts).</summary>
+    public async Task<BattleStartInfo> WaitForBattleStartAsync(int after = 0, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        await WaitUntilAsync(() => BattleStarts > after, timeout ?? TimeSpan.FromSeconds(30), "BattleStart", cancellationToken);
+        return Battle ?? throw new InvalidOperationException("the battle ended already");
+    }
+
+    /// <summary>Waits for a <c>BattleEnd</c> beyond the first <paramref name="after"/> ones.</summary>
+    public async Task<BattleEndInfo> WaitForBattleEndAsync(int after = 0, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        await WaitUntilAsync(() => BattleEnds > after, timeout ?? TimeSpan.FromMinutes(8), "BattleEnd", cancellationToken);
+        return LastBattleEnd!;
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        try
+        {
+            _pump.Wait(TimeSpan.FromSeconds(2));
+        }
+        catch (AggregateException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task<QueueStatusMessage> RequestStatusAsync(Func<byte[], int> write, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        var limit = timeout ?? TimeSpan.FromSeconds(10);
+        var deadline = DateTime.UtcNow + limit;
+        while (true)
+        {
+            var seen = Volatile.Read(ref _queueStatuses);
+            lock (_lock)
+            {
+                var length = write(_sendBuffer);
+                _udp.SendPayload(_sendBuffer.AsSpan(0, length));
+            }
+
+            var retryAt = DateTime.UtcNow + RetryPeriod;
+            while (Volatile.Read(ref _queueStatuses) == seen && DateTime.UtcNow < retryAt)
+            {
+                await Task.Delay(5, cancellationToken);
+            }
+
+            if (Volatile.Read(ref _queueStatuses) != seen)
+            {
+                return LastQueueStatus!.Value;
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"no QueueStatus within {limit}");
+            }
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> done, TimeSpan timeout, string what, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!done())
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"no {what} within {timeout}");
+            }
+
+            await Task.Delay(5, cancellationToken);
+        }
+    }
+
+    private async Task PumpAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            var any = false;
+            while (_udp.TryReceivePayload(_receiveBuffer, out var length))
+            {
+                any = true;
+                Handle(_receiveBuffer.AsSpan(0, length));
+            }
+
+            if (!any)
+            {
+                try
+                {
+                    await Task.Delay(2, _stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>One server payload; anything unreadable is ignored.</summary>
+    private void Handle(ReadOnlySpan<byte> payload)
+    {
+        if (GameProtocol.ReadHeader(payload, out var type) != GameMessageReadResult.Ok)
+        {
+            return;
+        }
+
+        switch (type)
+        {
+            case GameMessageType.Snapshot:
+                lock (_lock)
+                {
+                    _snapshots.Receive(payload);
+                }
+
+                break;
+            case GameMessageType.BattleEvents when BattleEventsMessage.TryRead(payload, out var view) == GameMessageReadResult.Ok:
+                var events = new List<WireEvent>(view.Count);
+                foreach (var e in view)
+                {
+                    events.Add(e);
+                }
+
+                BattleEventsReceived?.Invoke(new BattleEventsInfo(view.Tick, events));
+                break;
+            case GameMessageType.QueueStatus when QueueStatusMessage.TryRead(payload, out var status) == GameMessageReadResult.Ok:
+                LastQueueStatus = status;
+                Interlocked.Increment(ref _queueStatuses);
+                QueueStatusReceived?.Invoke(status);
+                break;
+            case GameMessageType.BattleStart when TryReadStart(payload, out var start):
+                lock (_lock)
+                {
+                    _snapshots.Reset(); // ticks start over; the server sends a full snapshot first
+                    Battle = start;
+                }
+
+                Interlocked.Increment(ref _battleStarts);
+                BattleStarted?.Invoke(start);
+                break;
+            case GameMessageType.BattleEnd when BattleEndMessage.TryRead(payload, out var end) == GameMessageReadResult.Ok:
+                var players = new PlayerResult[end.PlayerCount];
+                for (var i = 0; i < players.Length; i++)
+                {
+                    players[i] = end.Player(i);
+                }
+
+                var info = new BattleEndInfo(end.Winner, end.Reason, players);
+                LastBattleEnd = info;
+                Battle = null;
+                Interlocked.Increment(ref _battleEnds);
+                BattleEnded?.Invoke(info);
+                break;
+        }
+    }
+
+    private static bool TryReadStart(ReadOnlySpan<byte> payload, out BattleStartInfo start)
+    {
+        start = null!;
+        if (BattleStartMessage.TryRead(payload, out var view) != GameMessageReadResult.Ok)
+        {
+            return false;
+        }
+
+        var players = new BattlePlayer[view.PlayerCount];
+        for (var i = 0; i < players.Length; i++)
+        {
+            players[i] = view.Player(i);
+        }
+
+        start = new BattleStartInfo(view.BattleId, Encoding.UTF8.GetString(view.MapIdUtf8), view.TickRate, view.YourTankId, view.Team, players);
+        return true;
+    }
+}

@@ -1,0 +1,369 @@
+using System.Collections.Immutable;
+using Tanks.Grains.Interfaces.Sessions;
+using Tanks.Protocol.Game;
+using Tanks.Protocol.Snapshots;
+using BattlePlayer = Tanks.Grains.Interfaces.Sessions.BattlePlayer;
+
+namespace Tanks.Gateway.Udp.Game;
+
+/// <summary>
+/// One battle this gateway has players in: its session observer (one world state per tick in, one delta per client
+/// out), the latest input of each of its players (sent to the SessionGrain once per tick in one batch), and the
+/// subscription renewal. Threads: <see cref="OnFrame"/> and <see cref="OnBattleEnded"/> come on Orleans threads
+/// (serialized by <c>_frameLock</c>); inputs and membership changes on the receive thread (<c>_inputLock</c>,
+/// <c>_membersLock</c>, each held for a few instructions). Members are a copy-on-write array, so a frame never waits for them.
+/// </summary>
+internal sealed class BattleRoom : ISessionObserver, IDisposable
+{
+    [ThreadStatic]
+    private static SnapshotEncoder? t_encoder;
+
+    private readonly GameGateway _gateway;
+    private readonly object _membersLock = new();
+    private readonly object _inputLock = new();
+    private readonly object _frameLock = new();
+    private readonly Dictionary<long, PlayerInput> _pending = [];
+    private readonly Dictionary<long, BattlePlayer> _players;
+    private readonly Protocol.Game.BattlePlayer[] _roster;
+    private readonly SnapshotHistory _history = new();
+    private readonly WorldState _scratch = new();
+    private readonly byte[] _startBuffer = new byte[GameProtocol.MaxMessageBytes];
+    private GameClient[] _members = [];
+    private Timer? _tickTimer;
+    private Timer? _renewTimer;
+    private int _submitting;
+    private volatile bool _closed;
+    private volatile bool _ended;
+
+    public BattleRoom(GameGateway gateway, BattleInfo info, ISessionGrain grain)
+    {
+        _gateway = gateway;
+        Assignment = info.Assignment;
+        TickRate = Math.Clamp(info.TickRate, 1, 240);
+        Grain = grain;
+        _players = Assignment.Players.ToDictionary(p => p.UserId);
+        _roster = Assignment.Players
+            .Select(p => new Protocol.Game.BattlePlayer((ushort)p.Slot, (byte)p.Team, TankClassCodes.Id(p.TankClass), p.UserId))
+            .ToArray();
+    }
+
+    public Guid BattleId => Assignment.BattleId;
+
+    public BattleAssignment Assignment { get; }
+
+    public int TickRate { get; }
+
+    public ISessionGrain Grain { get; }
+
+    /// <summary>This room as an Orleans object reference (set once, before the first subscription).</summary>
+    public ISessionObserver? ObserverReference { get; set; }
+
+    public bool IsClosed => _closed;
+
+    public int MemberCount => Volatile.Read(ref _members).Length;
+
+    public bool TryGetPlayer(long userId, out BattlePlayer player) => _players.TryGetValue(userId, out player!);
+
+    /// <summary>Starts the per-tick input flush and the ~10 s subscription renewal.</summary>
+    public void Start()
+    {
+        var tick = TimeSpan.FromSeconds(1.0 / TickRate);
+        _tickTimer = new Timer(_ => FlushInputs(), null, tick, tick);
+        _renewTimer = new Timer(_ => Renew(), null, GameGateway.RenewPeriod, GameGateway.RenewPeriod);
+    }
+
+    /// <summary>Adds a member; false when the room is closed (the caller gets a fresh room).</summary>
+    public bool TryAdd(GameClient client)
+    {
+        lock (_membersLock)
+        {
+            if (_closed)
+            {
+                return false;
+            }
+
+            if (Array.IndexOf(_members, client) < 0)
+            {
+                Volatile.Write(ref _members, [.. _members, client]);
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Removes a member; returns how many are left.</summary>
+    public int Remove(GameClient client)
+    {
+        lock (_membersLock)
+        {
+            var index = Array.IndexOf(_members, client);
+            if (index >= 0)
+            {
+                var members = new GameClient[_members.Length - 1];
+                _members.AsSpan(0, index).CopyTo(members);
+                _members.AsSpan(index + 1).CopyTo(members.AsSpan(index));
+                Volatile.Write(ref _members, members);
+            }
+
+            return _members.Length;
+        }
+    }
+
+    /// <summary>Closes the room if it has no member (under the members lock, so a concurrent join sees it closed and starts over).</summary>
+    public bool CloseIfEmpty()
+    {
+        lock (_membersLock)
+        {
+            if (_members.Length > 0 || _closed)
+            {
+                return false;
+            }
+
+            _closed = true;
+            return true;
+        }
+    }
+
+    /// <summary>Stores a player's input for the next batch: the latest wins, but a fire press in the same tick is kept.</summary>
+    public void AddInput(in PlayerInput input)
+    {
+        lock (_inputLock)
+        {
+            if (_pending.TryGetValue(input.UserId, out var previous) && previous.Fire && !input.Fire)
+            {
+                _pending[input.UserId] = input with { Fire = true };
+            }
+            else
+            {
+                _pending[input.UserId] = input;
+            }
+        }
+    }
+
+    /// <summary>The tank of a player who left or dropped: stop, keep the aim, hold fire.</summary>
+    public void Idle(long userId, float turretYaw)
+    {
+        lock (_inputLock)
+        {
+            _pending[userId] = new PlayerInput(userId, 0, 0, turretYaw, false, 0);
+        }
+
+        FlushInputs(); // now: the player may be gone before the next tick
+    }
+
+    /// <summary>Writes this battle's <c>BattleStart</c> for one player; returns its length.</summary>
+    public int WriteBattleStart(Span<byte> destination, BattlePlayer player)
+        => BattleStartMessage.Write(destination, BattleId, Assignment.MapId, (byte)TickRate, (ushort)player.Slot, (byte)player.Team, _roster);
+
+    /// <summary>Sends <c>BattleStart</c> to one client (from the receive thread or an Orleans thread).</summary>
+    public void SendBattleStart(GameClient client, BattlePlayer player)
+    {
+        lock (_startBuffer)
+        {
+            var length = WriteBattleStart(_startBuffer, player);
+            _gateway.Send(client, _startBuffer.AsSpan(0, length));
+        }
+    }
+
+    public void OnFrame(BattleFrame frame)
+    {
+        if (_closed)
+        {
+            return;
+        }
+
+        lock (_frameLock)
+        {
+            if (WorldState.TryRead(frame.State, _scratch) != SnapshotReadResult.Ok)
+            {
+                _gateway.BadFrame(BattleId, frame.Tick);
+                return;
+            }
+
+            var state = _history.Store(_scratch);
+            var members = Volatile.Read(ref _members);
+            var encoder = t_encoder ??= new SnapshotEncoder();
+            var metrics = _gateway.Metrics;
+            scoped EncodedSnapshot encoded = default;
+            SnapshotAck encodedFor = default;
+            var haveEncoded = false;
+            SnapshotAck ack = default; // declared with `encoded`: the encoder's result may refer to it
+            for (var i = 0; i < members.Length; i++)
+            {
+                var client = members[i];
+                lock (client)
+                {
+                    if (client.Gone || client.Room != this)
+                    {
+                        continue;
+                    }
+
+                    ack = client.Ack;
+                }
+
+                // Clients mostly ack the same tick: encode again only when this client's ack differs from the last
+                // one encoded for (the encoder's result stays valid until its next call).
+                if (!haveEncoded || ack.HasAck != encodedFor.HasAck || ack.Tick != encodedFor.Tick)
+                {
+                    encoded = encoder.Encode(state, _history, ack);
+                    encodedFor = ack;
+                    haveEncoded = true;
+                }
+
+                for (var p = 0; p < encoded.PartCount; p++)
+                {
+                    _gateway.Send(client, encoded.Part(p));
+                }
+
+                metrics.Snapshot(encoded.IsFull, encoded.TotalBytes);
+            }
+
+            if (frame.Events is { Length: > 0 } events)
+            {
+                foreach (var client in members)
+                {
+                    _gateway.Send(client, events);
+                }
+            }
+        }
+    }
+
+    public void OnBattleEnded(BattleSummary summary)
+    {
+        if (_closed)
+        {
+            return;
+        }
+
+        _ended = true;
+
+        var results = new PlayerResult[summary.Players.Length];
+        for (var i = 0; i < results.Length; i++)
+        {
+            var p = summary.Players[i];
+            var slot = _players.TryGetValue(p.UserId, out var player) ? player.Slot : i;
+            results[i] = new PlayerResult(
+                (ushort)slot, (byte)Math.Clamp(p.Kills, 0, byte.MaxValue), U16(p.DamageDealt), U16(p.DamageReceived), U16(p.Shots), U16(p.Hits));
+        }
+
+        var winner = summary.WinnerTeam is 0 or 1 ? (byte)summary.WinnerTeam : BattleEndMessage.Draw;
+        var reason = Enum.TryParse<BattleEndReasonCode>(summary.Reason, ignoreCase: true, out var r) && Enum.IsDefined(r)
+            ? r
+            : BattleEndReasonCode.Aborted;
+        var message = new byte[BattleEndMessage.SizeOf(results.Length)];
+        BattleEndMessage.Write(message, winner, reason, results);
+        lock (_frameLock)
+        {
+            foreach (var client in Volatile.Read(ref _members))
+            {
+                _gateway.Send(client, message);
+            }
+        }
+
+        _gateway.BattleEnded(this, Volatile.Read(ref _members));
+    }
+
+    /// <summary>Closes the room whatever its members; true for the one caller that closed it.</summary>
+    public bool TryClose()
+    {
+        lock (_membersLock)
+        {
+            if (_closed)
+            {
+                return false;
+            }
+
+            _closed = true;
+            return true;
+        }
+    }
+
+    /// <summary>Stops the timers of a closed room; the gateway unsubscribes it.</summary>
+    public void Dispose()
+    {
+        _tickTimer?.Dispose();
+        _renewTimer?.Dispose();
+    }
+
+    private void FlushInputs()
+    {
+        if (_closed || Interlocked.CompareExchange(ref _submitting, 1, 0) != 0)
+        {
+            return; // the previous batch is still on its way: these inputs go with the next tick
+        }
+
+        ImmutableArray<PlayerInput> inputs;
+        lock (_inputLock)
+        {
+            if (_pending.Count == 0)
+            {
+                Volatile.Write(ref _submitting, 0);
+                return;
+            }
+
+            inputs = [.. _pending.Values];
+            _pending.Clear();
+        }
+
+        _ = SubmitAsync(new InputBatch(inputs));
+    }
+
+    /// <summary>Sends what is still pending now, whatever is in flight (a closing room: a player's last, idling input must not be lost).</summary>
+    public async Task FlushPendingAsync()
+    {
+        ImmutableArray<PlayerInput> inputs;
+        lock (_inputLock)
+        {
+            if (_pending.Count == 0 || _ended)
+            {
+                return;
+            }
+
+            inputs = [.. _pending.Values];
+            _pending.Clear();
+        }
+
+        try
+        {
+            await Grain.SubmitInputsAsync(new InputBatch(inputs));
+        }
+        catch (Exception ex)
+        {
+            _gateway.SubmitFailed(BattleId, ex);
+        }
+    }
+
+    private async Task SubmitAsync(InputBatch batch)
+    {
+        try
+        {
+            await Grain.SubmitInputsAsync(batch);
+        }
+        catch (Exception ex)
+        {
+            _gateway.SubmitFailed(BattleId, ex);
+        }
+        finally
+        {
+            Volatile.Write(ref _submitting, 0);
+        }
+    }
+
+    private void Renew()
+    {
+        if (_closed)
+        {
+            return;
+        }
+
+        if (MemberCount == 0)
+        {
+            _gateway.CloseIfEmpty(this);
+            return;
+        }
+
+        _ = _gateway.SubscribeAsync(this);
+    }
+
+    private static ushort U16(int value) => (ushort)Math.Clamp(value, 0, ushort.MaxValue);
+}

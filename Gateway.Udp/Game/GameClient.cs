@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using Tanks.Gateway.Udp.Payloads;
+using Tanks.Protocol.Snapshots;
+
+namespace Tanks.Gateway.Udp.Game;
+
+/// <summary>Where a connected player stands as this gateway sees it.</summary>
+internal enum ClientPhase
+{
+    Idle,
+    Queued,
+    InBattle,
+}
+
+/// <summary>
+/// One connected player (soft state, gone with the connection). Fields are guarded by <c>lock (client)</c>; the receive
+/// thread, the observer callbacks and the once-a-second poll all take it briefly and never call out while holding it.
+/// </summary>
+internal sealed class GameClient(UdpConnection connection, string userName)
+{
+    public readonly UdpConnection Connection = connection;
+    public readonly string UserName = userName;
+
+    public long UserId => (long)Connection.ClientId;
+
+    public ClientPhase Phase;
+
+    /// <summary>The battle this gateway serves the player in (set with <see cref="ClientPhase.InBattle"/>).</summary>
+    public BattleRoom? Room;
+
+    public ushort TankId;
+
+    /// <summary>The newest snapshot tick the client acknowledged in this battle (reset on BattleStart: full snapshot first).</summary>
+    public SnapshotAck Ack;
+
+    /// <summary>The highest input sequence taken; older ones are dropped (reordered datagrams).</summary>
+    public uint LastSequence;
+    public bool HasSequence;
+
+    /// <summary>Last turret yaw asked for, so an idled tank keeps its aim.</summary>
+    public float LastTurretYaw;
+
+    /// <summary>A queue request (join, leave, reconnect) is in flight: further ones are ignored until it answers.</summary>
+    public bool RequestInFlight;
+
+    /// <summary>Set once the client disconnected: late answers for it are dropped.</summary>
+    public bool Gone;
+
+    private long _windowStart;
+    private int _inputsInWindow;
+    private long _queueWindowStart;
+    private int _queueRequestsInWindow;
+
+    /// <summary>Counts an input against a one-second window of <paramref name="perSecond"/>; false: over the rate.</summary>
+    public bool TryTakeInput(int perSecond) => TryTake(ref _windowStart, ref _inputsInWindow, perSecond);
+
+    public bool TryTakeQueueRequest(int perSecond) => TryTake(ref _queueWindowStart, ref _queueRequestsInWindow, perSecond);
+
+    public void EnterBattle(BattleRoom room, ushort tankId)
+    {
+        Phase = ClientPhase.InBattle;
+        Room = room;
+        TankId = tankId;
+        Ack.Reset();
+        HasSequence = false;
+    }
+
+    public void LeaveBattle()
+    {
+        Phase = ClientPhase.Idle;
+        Room = null;
+        Ack.Reset();
+        HasSequence = false;
+    }
+
+    private static bool TryTake(ref long windowStart, ref int count, int perSecond)
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (now - windowStart >= Stopwatch.Frequency)
+        {
+            windowStart = now;
+            count = 0;
+        }
+
+        if (count >= perSecond)
+        {
+            return false;
+        }
+
+        count++;
+        return true;
+    }
+}

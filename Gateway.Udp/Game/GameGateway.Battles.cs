@@ -1,0 +1,321 @@
+using System.Collections.Immutable;
+using Tanks.Grains.Interfaces.Sessions;
+
+namespace Tanks.Gateway.Udp.Game;
+
+/// <summary>Battles: the match observer, one room per battle with players here, the queue poll, subscriptions.</summary>
+internal sealed partial class GameGateway
+{
+    private readonly object _roomsLock = new();
+    private readonly Dictionary<Guid, Task<BattleRoom?>> _rooms = [];
+    private IMatchObserver? _matchObserver;
+    private int _battleCount;
+
+    /// <summary>The registry formed a battle: take this gateway's connected players of it into it.</summary>
+    public void BattleStarted(BattleAssignment assignment)
+    {
+        foreach (var player in assignment.Players)
+        {
+            if (_clients.TryGetValue((ulong)player.UserId, out var client))
+            {
+                _ = EnterBattleAsync(client, assignment.BattleId, resend: false);
+            }
+        }
+    }
+
+    /// <summary>Subscribes (or renews) this gateway's match observer at the registry.</summary>
+    public async Task RenewMatchObserverAsync()
+    {
+        _matchObserver ??= _cluster.CreateObjectReference<IMatchObserver>(this);
+        try
+        {
+            await Registry.SubscribeAsync(_matchObserver);
+        }
+        catch (Exception ex)
+        {
+            Log.SubscribeFailed(_logger, ex, "registry");
+        }
+    }
+
+    /// <summary>One batched status poll for every queued client of this gateway: a <c>QueueStatus</c> each, a battle if one formed.</summary>
+    public async Task PollQueuedAsync()
+    {
+        var queued = new List<GameClient>();
+        foreach (var (_, client) in _clients)
+        {
+            lock (client)
+            {
+                if (client.Phase == ClientPhase.Queued && !client.RequestInFlight && !client.Gone)
+                {
+                    queued.Add(client);
+                }
+            }
+        }
+
+        if (queued.Count == 0)
+        {
+            return;
+        }
+
+        ImmutableArray<PlayerStatus> statuses;
+        try
+        {
+            statuses = await Registry.GetPlayerStatusesAsync([.. queued.Select(c => c.UserId)]);
+        }
+        catch (Exception ex)
+        {
+            Log.RegistryCallFailed(_logger, ex, "GetPlayerStatuses", 0);
+            return;
+        }
+
+        for (var i = 0; i < queued.Count && i < statuses.Length; i++)
+        {
+            await ApplyStatusAsync(queued[i], statuses[i], answer: false, enterBattle: true);
+        }
+    }
+
+    /// <summary>Stops everything at shutdown: the registry forgets this gateway, each battle its observer.</summary>
+    public async Task StopAsync()
+    {
+        if (_matchObserver is not null)
+        {
+            try
+            {
+                await Registry.UnsubscribeAsync(_matchObserver);
+            }
+            catch (Exception ex)
+            {
+                Log.SubscribeFailed(_logger, ex, "registry");
+            }
+        }
+
+        List<BattleRoom> rooms;
+        lock (_roomsLock)
+        {
+            rooms = [.. _rooms.Values.Where(t => t.IsCompletedSuccessfully && t.Result is not null).Select(t => t.Result!)];
+        }
+
+        foreach (var room in rooms)
+        {
+            if (room.TryClose())
+            {
+                await CloseAsync(room);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes a client into a battle: the room (created on first use), <c>BattleStart</c>, then snapshots (full first).
+    /// <paramref name="resend"/>: send <c>BattleStart</c> even if the client is in that room already (it asked).
+    /// </summary>
+    public async Task EnterBattleAsync(GameClient client, Guid battleId, bool resend)
+    {
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var room = await GetRoomAsync(battleId);
+            if (room is null)
+            {
+                lock (client)
+                {
+                    if (client.Phase != ClientPhase.InBattle)
+                    {
+                        client.Phase = ClientPhase.Idle;
+                    }
+                }
+
+                return; // the battle is over or unknown
+            }
+
+            if (!room.TryGetPlayer(client.UserId, out var player))
+            {
+                return;
+            }
+
+            BattleRoom? left = null;
+            lock (client)
+            {
+                if (client.Gone)
+                {
+                    break;
+                }
+
+                if (client.Room == room)
+                {
+                    if (!resend)
+                    {
+                        return;
+                    }
+                }
+                else
+                {
+                    left = client.Room;
+                    client.EnterBattle(room, (ushort)player.Slot);
+                }
+            }
+
+            if (left is not null && left.Remove(client) == 0)
+            {
+                CloseIfEmpty(left);
+            }
+
+            if (!room.TryAdd(client))
+            {
+                lock (client)
+                {
+                    if (client.Room == room)
+                    {
+                        client.LeaveBattle();
+                    }
+                }
+
+                continue; // the room closed meanwhile: a fresh one
+            }
+
+            room.SendBattleStart(client, player);
+            Log.EnteredBattle(_logger, client.UserId, battleId, player.Slot);
+            return;
+        }
+
+        await CloseIfEmptyAsync(battleId);
+    }
+
+    /// <summary>The room of a battle, created (info, observer reference, subscription, timers) on first use; null when the battle is over.</summary>
+    private Task<BattleRoom?> GetRoomAsync(Guid battleId)
+    {
+        lock (_roomsLock)
+        {
+            if (_rooms.TryGetValue(battleId, out var existing)
+                && !(existing.IsCompleted && (!existing.IsCompletedSuccessfully || existing.Result is null || existing.Result.IsClosed)))
+            {
+                return existing;
+            }
+
+            var created = CreateRoomAsync(battleId);
+            _rooms[battleId] = created;
+            return created;
+        }
+    }
+
+    private async Task<BattleRoom?> CreateRoomAsync(Guid battleId)
+    {
+        await Task.Yield(); // out of the rooms lock
+        var grain = _cluster.GetGrain<ISessionGrain>(battleId);
+        try
+        {
+            var info = await grain.GetInfoAsync();
+            if (info is null || info.Over)
+            {
+                Forget(battleId, null);
+                return null;
+            }
+
+            var room = new BattleRoom(this, info, grain);
+            room.ObserverReference = _cluster.CreateObjectReference<ISessionObserver>(room);
+            await grain.SubscribeAsync(room.ObserverReference);
+            room.Start();
+            Metrics.SetBattles(Interlocked.Increment(ref _battleCount));
+            Log.RoomOpened(_logger, battleId, info.Assignment.MapId, info.TickRate);
+            return room;
+        }
+        catch (Exception ex)
+        {
+            Log.SubscribeFailed(_logger, ex, battleId.ToString());
+            Forget(battleId, null);
+            return null;
+        }
+    }
+
+    /// <summary>Renews a room's subscription (its renewal timer calls this every ~10 s while it has players).</summary>
+    public async Task SubscribeAsync(BattleRoom room)
+    {
+        try
+        {
+            if (room.ObserverReference is { } observer && !room.IsClosed)
+            {
+                await room.Grain.SubscribeAsync(observer);
+            }
+        }
+        catch (Exception ex)
+        {
+            Log.SubscribeFailed(_logger, ex, room.BattleId.ToString());
+        }
+    }
+
+    /// <summary>The battle ended (its <c>BattleEnd</c> went out): its players are free, the room goes.</summary>
+    public void BattleEnded(BattleRoom room, GameClient[] members)
+    {
+        foreach (var client in members)
+        {
+            lock (client)
+            {
+                if (client.Room == room)
+                {
+                    client.LeaveBattle();
+                }
+            }
+        }
+
+        if (room.TryClose())
+        {
+            Log.RoomClosed(_logger, room.BattleId, "ended");
+            _ = CloseAsync(room);
+        }
+    }
+
+    public void CloseIfEmpty(BattleRoom room)
+    {
+        if (room.CloseIfEmpty())
+        {
+            Log.RoomClosed(_logger, room.BattleId, "no players here");
+            _ = CloseAsync(room);
+        }
+    }
+
+    public void BadFrame(Guid battleId, int tick) => Log.BadFrame(_logger, battleId, tick);
+
+    public void SubmitFailed(Guid battleId, Exception exception) => Log.SubmitFailed(_logger, exception, battleId);
+
+    private async Task CloseIfEmptyAsync(Guid battleId)
+    {
+        var room = await GetRoomAsync(battleId);
+        if (room is not null)
+        {
+            CloseIfEmpty(room);
+        }
+    }
+
+    /// <summary>Tears a closed room down (the caller won <see cref="BattleRoom.TryClose"/> or <see cref="BattleRoom.CloseIfEmpty"/>).</summary>
+    private async Task CloseAsync(BattleRoom room)
+    {
+        room.Dispose();
+        Forget(room.BattleId, room);
+        Metrics.SetBattles(Interlocked.Decrement(ref _battleCount));
+        await room.FlushPendingAsync();
+        if (room.ObserverReference is { } observer)
+        {
+            try
+            {
+                await room.Grain.UnsubscribeAsync(observer);
+            }
+            catch (Exception ex)
+            {
+                Log.SubscribeFailed(_logger, ex, room.BattleId.ToString());
+            }
+
+            _cluster.DeleteObjectReference<ISessionObserver>(observer);
+        }
+    }
+
+    /// <summary>Removes the battle's entry if it is still <paramref name="room"/> (null: a failed or empty creation).</summary>
+    private void Forget(Guid battleId, BattleRoom? room)
+    {
+        lock (_roomsLock)
+        {
+            if (_rooms.TryGetValue(battleId, out var task)
+                && (room is null ? !task.IsCompletedSuccessfully || task.Result is null : task.IsCompletedSuccessfully && task.Result == room))
+            {
+                _rooms.Remove(battleId);
+            }
+        }
+    }
+}

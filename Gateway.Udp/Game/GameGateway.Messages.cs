@@ -1,0 +1,260 @@
+using Tanks.Gateway.Udp.Payloads;
+using Tanks.Grains.Interfaces.Sessions;
+using Tanks.Protocol.Game;
+
+namespace Tanks.Gateway.Udp.Game;
+
+/// <summary>The receive path: runs on a receive thread, never blocks, never throws on hostile bytes.</summary>
+internal sealed partial class GameGateway
+{
+    public void OnPayload(IUdpSender sender, in UdpConnection connection, ReadOnlySpan<byte> payload)
+    {
+        if (!_clients.TryGetValue(connection.ClientId, out var client) || client.Connection != connection)
+        {
+            Metrics.Message(GameMessageKind.Unknown, GameMessageResult.Ignored);
+            return;
+        }
+
+        if (GameProtocol.ReadHeader(payload, out var type) != GameMessageReadResult.Ok || !GameProtocol.IsClientToServer(type))
+        {
+            Metrics.Message(GameMessageKind.Unknown, GameMessageResult.Invalid);
+            Log.MessageDropped(_logger, client.Connection.ClientId, payload.Length > 0 ? payload[0] : -1);
+            return;
+        }
+
+        switch (type)
+        {
+            case GameMessageType.Input:
+                Metrics.Message(GameMessageKind.Input, OnInput(client, payload));
+                break;
+            case GameMessageType.JoinQueue:
+                Metrics.Message(GameMessageKind.JoinQueue, OnJoinQueue(client, payload));
+                break;
+            case GameMessageType.LeaveQueue:
+                Metrics.Message(GameMessageKind.LeaveQueue, OnLeaveQueue(client, payload));
+                break;
+            default:
+                Metrics.Message(GameMessageKind.Leave, OnLeave(client, payload));
+                break;
+        }
+    }
+
+    private GameMessageResult OnInput(GameClient client, ReadOnlySpan<byte> payload)
+    {
+        if (InputMessage.TryRead(payload, out var input) != GameMessageReadResult.Ok)
+        {
+            return GameMessageResult.Invalid;
+        }
+
+        BattleRoom room;
+        lock (client)
+        {
+            if (client.Phase != ClientPhase.InBattle || client.Room is null)
+            {
+                return GameMessageResult.Ignored;
+            }
+
+            room = client.Room;
+            if (!client.TryTakeInput(room.TickRate * _options.InputRateFactor))
+            {
+                return GameMessageResult.RateLimited;
+            }
+
+            client.Ack.Acknowledge(input.LastSnapshotTick);
+            if (client.HasSequence && (int)(input.Sequence - client.LastSequence) <= 0)
+            {
+                return GameMessageResult.Ignored; // reordered or repeated: a newer input was taken already
+            }
+
+            client.HasSequence = true;
+            client.LastSequence = input.Sequence;
+            client.LastTurretYaw = input.TurretYawRadians;
+        }
+
+        room.AddInput(new PlayerInput(client.UserId, input.ThrottleValue, input.SteeringValue, input.TurretYawRadians, input.Fire, input.Sequence));
+        return GameMessageResult.Ok;
+    }
+
+    private GameMessageResult OnJoinQueue(GameClient client, ReadOnlySpan<byte> payload)
+    {
+        if (JoinQueueMessage.TryRead(payload, out var join) != GameMessageReadResult.Ok
+            || !TankClassCodes.IsValid(join.TankClassId) || client.UserName.Length == 0)
+        {
+            return GameMessageResult.Invalid; // a token without our user data cannot play: results go to a named account
+        }
+
+        BattleRoom? room;
+        lock (client)
+        {
+            if (!client.TryTakeQueueRequest(_options.QueueRequestsPerSecond))
+            {
+                return GameMessageResult.RateLimited;
+            }
+
+            if (client.RequestInFlight)
+            {
+                return GameMessageResult.Ignored;
+            }
+
+            room = client.Phase == ClientPhase.InBattle ? client.Room : null;
+            if (room is null)
+            {
+                client.RequestInFlight = true;
+            }
+            else
+            {
+                client.Ack.Reset(); // it asks again: it lost the start, so it gets a full snapshot next
+            }
+        }
+
+        if (room is not null && room.TryGetPlayer(client.UserId, out var player))
+        {
+            Send(client, Status(new PlayerStatus(PlayerState.InBattle, room.BattleId)));
+            room.SendBattleStart(client, player);
+            return GameMessageResult.Ok;
+        }
+
+        _ = JoinQueueAsync(client, TankClassCodes.Name(join.TankClassId));
+        return GameMessageResult.Ok;
+    }
+
+    private GameMessageResult OnLeaveQueue(GameClient client, ReadOnlySpan<byte> payload)
+    {
+        if (EmptyMessage.TryRead(payload, GameMessageType.LeaveQueue) != GameMessageReadResult.Ok)
+        {
+            return GameMessageResult.Invalid;
+        }
+
+        lock (client)
+        {
+            if (!client.TryTakeQueueRequest(_options.QueueRequestsPerSecond))
+            {
+                return GameMessageResult.RateLimited;
+            }
+
+            if (client.RequestInFlight)
+            {
+                return GameMessageResult.Ignored;
+            }
+
+            client.RequestInFlight = true;
+        }
+
+        _ = LeaveQueueAsync(client);
+        return GameMessageResult.Ok;
+    }
+
+    private GameMessageResult OnLeave(GameClient client, ReadOnlySpan<byte> payload)
+    {
+        if (EmptyMessage.TryRead(payload, GameMessageType.Leave) != GameMessageReadResult.Ok)
+        {
+            return GameMessageResult.Invalid;
+        }
+
+        BattleRoom? room;
+        float yaw;
+        lock (client)
+        {
+            room = client.Room;
+            if (client.Phase != ClientPhase.InBattle || room is null)
+            {
+                return GameMessageResult.Ignored;
+            }
+
+            yaw = client.LastTurretYaw;
+            client.LeaveBattle();
+        }
+
+        room.Idle(client.UserId, yaw);
+        if (room.Remove(client) == 0)
+        {
+            CloseIfEmpty(room);
+        }
+
+        return GameMessageResult.Ok;
+    }
+
+    private async Task JoinQueueAsync(GameClient client, string tankClass)
+    {
+        try
+        {
+            var status = await Registry.JoinQueueAsync(client.UserId, client.UserName, tankClass);
+            await ApplyStatusAsync(client, status, answer: true, enterBattle: true);
+        }
+        catch (Exception ex)
+        {
+            Log.RegistryCallFailed(_logger, ex, "JoinQueue", client.UserId);
+        }
+        finally
+        {
+            lock (client)
+            {
+                client.RequestInFlight = false;
+            }
+        }
+    }
+
+    private async Task LeaveQueueAsync(GameClient client)
+    {
+        try
+        {
+            var status = await Registry.LeaveQueueAsync(client.UserId);
+            await ApplyStatusAsync(client, status, answer: true, enterBattle: false);
+        }
+        catch (Exception ex)
+        {
+            Log.RegistryCallFailed(_logger, ex, "LeaveQueue", client.UserId);
+        }
+        finally
+        {
+            lock (client)
+            {
+                client.RequestInFlight = false;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Brings the client's phase in line with the registry's answer and tells it (<c>QueueStatus</c>); a player the registry
+    /// has in a battle is taken into it (<c>BattleStart</c>, then snapshots, full first).
+    /// </summary>
+    private async Task ApplyStatusAsync(GameClient client, PlayerStatus status, bool answer, bool enterBattle)
+    {
+        lock (client)
+        {
+            if (client.Gone)
+            {
+                return;
+            }
+
+            if (client.Phase == ClientPhase.InBattle)
+            {
+                return; // a battle start overtook this answer
+            }
+
+            client.Phase = status.State == PlayerState.Queued ? ClientPhase.Queued : ClientPhase.Idle;
+        }
+
+        if (status.State != PlayerState.InBattle || answer)
+        {
+            Send(client, Status(status));
+        }
+
+        if (status.State == PlayerState.InBattle && enterBattle)
+        {
+            await EnterBattleAsync(client, status.BattleId, resend: true);
+        }
+    }
+
+    private static ReadOnlySpan<byte> Status(PlayerStatus status)
+    {
+        var message = new QueueStatusMessage(
+            (QueueState)status.State,
+            (ushort)Math.Clamp(status.QueuePosition, 0, ushort.MaxValue),
+            (ushort)Math.Clamp(status.QueueLength, 0, ushort.MaxValue),
+            (ushort)Math.Clamp(status.Waited.TotalSeconds, 0, ushort.MaxValue));
+        var bytes = new byte[QueueStatusMessage.Size];
+        message.WriteTo(bytes);
+        return bytes;
+    }
+}
