@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Tanks.LocalStack;
 
@@ -27,12 +28,11 @@ foreach (var (key, value) in new Dictionary<string, string>
 }
 
 var stop = new CancellationTokenSource(); // never disposed: signal handlers may fire until the process ends
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    stop.Cancel();
-};
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+// Ctrl-C, SIGTERM (kill, timeout, CI) and SIGHUP (terminal closed) all stop the stack the same way: the default
+// termination is cancelled so the finally block below gets to stop every child process.
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+using var onHangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
 
 var processes = new List<StackProcess>();
 try
@@ -82,4 +82,10 @@ finally
     {
         await process.StopAsync(TimeSpan.FromSeconds(10));
     }
+}
+
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    stop.Cancel();
 }

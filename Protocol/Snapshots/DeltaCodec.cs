@@ -1,7 +1,7 @@
 namespace Tanks.Protocol.Snapshots;
 
 /// <summary>
-/// The bit-level delta format (docs/protocol-game.md, "Delta format"): <paramref name="current"/> against a baseline
+/// The bit-level delta format (docs/protocol.md, "Delta format"): <paramref name="current"/> against a baseline
 /// state both sides hold, or against the empty state (a full snapshot). Pure functions over caller buffers: no
 /// allocation, no state. Predictions (ticks left and reload count down by the tick distance) are integer maths, so
 /// encoder and decoder always agree.

@@ -1,6 +1,6 @@
 namespace Tanks.Protocol.Snapshots;
 
-/// <summary>Limits of the quantized world state and the delta codec (see docs/protocol-game.md).</summary>
+/// <summary>Limits of the quantized world state and the delta codec (see docs/protocol.md).</summary>
 public static class SnapshotLimits
 {
     /// <summary>Most tanks in one world state.</summary>

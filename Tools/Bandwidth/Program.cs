@@ -2,7 +2,7 @@ using System.Globalization;
 using Tanks.Bandwidth;
 
 // Bandwidth per client of a real 7v7 battle: delta snapshots (acked baselines over a lossy, delayed channel) vs full
-// snapshots, plus battle events downstream and inputs upstream. See docs/protocol-game.md, "Measured".
+// snapshots, plus battle events downstream and inputs upstream. See docs/protocol.md, "Measured".
 var options = BandwidthOptions.Parse(args);
 var report = new BandwidthRun(options).Run();
 report.Print(Console.Out);
