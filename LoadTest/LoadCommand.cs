@@ -21,7 +21,7 @@ public static class LoadCommand
         var tankClass = new Option<string>("--class") { Description = "light, medium, heavy or mixed", DefaultValueFactory = _ => "mixed" };
         var threads = new Option<int>("--threads") { Description = "driver threads", DefaultValueFactory = _ => Math.Clamp(Environment.ProcessorCount, 1, 4) };
         var report = new Option<string?>("--report") { Description = "JSON report path" };
-        var plot = new Option<string?>("--plot") { Description = "SVG plot path (default: beside the report)" };
+        var plot = new Option<string?>("--plot") { Description = "plot path, .png or .svg (default: the report's path with .png)" };
         var quiet = new Option<bool>("--quiet") { Description = "no live line per second" };
         var maxLoss = new Option<double?>("--max-loss-percent") { Description = "threshold: snapshot loss %" };
         var maxInterArrival = new Option<double?>("--max-p99-interarrival-ms") { Description = "threshold: p99 snapshot inter-arrival (ms)" };
@@ -53,7 +53,7 @@ public static class LoadCommand
                     TankClass = BotBrain.ValidateClass(parse.GetValue(tankClass)!),
                     Threads = Positive(parse.GetValue(threads), "--threads"),
                     ReportPath = reportPath,
-                    PlotPath = parse.GetValue(plot) ?? (reportPath is null ? null : Path.ChangeExtension(reportPath, ".svg")),
+                    PlotPath = parse.GetValue(plot) ?? (reportPath is null ? null : Path.ChangeExtension(reportPath, ".png")),
                     Quiet = parse.GetValue(quiet),
                     MaxLossPercent = parse.GetValue(maxLoss),
                     MaxP99InterArrivalMs = parse.GetValue(maxInterArrival),

@@ -94,6 +94,11 @@ public sealed class LoadDriver(LoadOptions options)
         while (Stopwatch.GetTimestamp() < end && await timer.WaitForNextTickAsync(cancellationToken))
         {
             var now = Stopwatch.GetTimestamp();
+            if (now >= end)
+            {
+                break; // the drivers are disconnecting the bots: not a second of the run
+            }
+
             var seconds = (now - previousAt) / (double)Stopwatch.Frequency;
             var current = Counters.Take(_metrics);
             var window = _metrics.TakeInterArrivalWindow();

@@ -156,8 +156,7 @@ public sealed record LoadResult(
         if (options.PlotPath is { } plot)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(plot))!);
-            File.WriteAllText(plot, SvgPlot.Render(Timeline, Run));
-            Console.WriteLine($"plot: {plot}");
+            Console.WriteLine($"plot: {RunPlot.Write(plot, Timeline, Run)}");
         }
     }
 

@@ -30,7 +30,7 @@ public sealed class LoadToolSmokeTests
 
         var dir = Directory.CreateTempSubdirectory("tanks-load-");
         var report = Path.Combine(dir.FullName, "report.json");
-        var plot = Path.Combine(dir.FullName, "report.svg");
+        var plot = Path.Combine(dir.FullName, "report.png");
         var (exit, output) = await RunToolAsync(
             "--tcp", $"127.0.0.1:{tcp.Port}", "--bots", "4", "--ramp", "10", "--duration", "15", "--seed", Random.Shared.Next(1, 99999).ToString(),
             "--report", report, "--plot", plot,
@@ -64,7 +64,8 @@ public sealed class LoadToolSmokeTests
         Assert.True(root.GetProperty("timeline").GetArrayLength() >= 10);
 
         Assert.True(File.Exists(plot));
-        Assert.StartsWith("<svg", await File.ReadAllTextAsync(plot));
+        var png = await File.ReadAllBytesAsync(plot);
+        Assert.True(png.Length > 1000 && png.AsSpan(1, 3).SequenceEqual("PNG"u8), "not a PNG plot");
         dir.Delete(recursive: true);
     }
 
