@@ -94,9 +94,9 @@ public sealed class LoadDriver(LoadOptions options)
         while (Stopwatch.GetTimestamp() < end && await timer.WaitForNextTickAsync(cancellationToken))
         {
             var now = Stopwatch.GetTimestamp();
-            if (now >= end)
+            if (now >= end - Stopwatch.Frequency / 10)
             {
-                break; // the drivers are disconnecting the bots: not a second of the run
+                break; // the drivers are about to disconnect the bots (timers may fire a little early): not a second of the run
             }
 
             var seconds = (now - previousAt) / (double)Stopwatch.Frequency;
