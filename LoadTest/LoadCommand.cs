@@ -1,0 +1,115 @@
+using System.CommandLine;
+using System.Globalization;
+
+namespace Tanks.LoadTest;
+
+/// <summary>The command line: parses the options, runs the swarm, writes the report; exit 0 = thresholds held, 2 = one broke, 1 = error.</summary>
+public static class LoadCommand
+{
+    public const int Passed = 0;
+    public const int Fatal = 1;
+    public const int ThresholdBroken = 2;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var tcp = new Option<string>("--tcp") { Description = "Gateway.Tcp endpoint host:port", DefaultValueFactory = _ => "127.0.0.1:8888" };
+        var bots = new Option<int>("--bots") { Description = "number of bots", DefaultValueFactory = _ => 14 };
+        var ramp = new Option<double>("--ramp") { Description = "bots started per second", DefaultValueFactory = _ => 50 };
+        var duration = new Option<double>("--duration") { Description = "run length in seconds (ramp included)", DefaultValueFactory = _ => 30 };
+        var tickRate = new Option<int>("--tick-rate") { Description = "expected server tick rate (Hz): inputs per second and the inter-arrival reference", DefaultValueFactory = _ => 20 };
+        var seed = new Option<int>("--seed") { Description = "seed of the bot names and their driving", DefaultValueFactory = _ => 1 };
+        var tankClass = new Option<string>("--class") { Description = "light, medium, heavy or mixed", DefaultValueFactory = _ => "mixed" };
+        var threads = new Option<int>("--threads") { Description = "driver threads", DefaultValueFactory = _ => Math.Clamp(Environment.ProcessorCount, 1, 4) };
+        var report = new Option<string?>("--report") { Description = "JSON report path" };
+        var plot = new Option<string?>("--plot") { Description = "plot path, .png or .svg (default: the report's path with .png)" };
+        var quiet = new Option<bool>("--quiet") { Description = "no live line per second" };
+        var maxLoss = new Option<double?>("--max-loss-percent") { Description = "threshold: snapshot loss %" };
+        var maxInterArrival = new Option<double?>("--max-p99-interarrival-ms") { Description = "threshold: p99 snapshot inter-arrival (ms)" };
+        var maxLogin = new Option<double?>("--max-login-p99-ms") { Description = "threshold: p99 login latency (ms)" };
+        var maxErrors = new Option<long?>("--max-errors") { Description = "threshold: errors of any kind" };
+
+        var root = new RootCommand("Tanks load test: bots log in over TCP, play 7v7 battles over UDP, and the run is measured.")
+        {
+            tcp, bots, ramp, duration, tickRate, seed, tankClass, threads, report, plot, quiet, maxLoss, maxInterArrival, maxLogin, maxErrors,
+        };
+
+        var exit = Fatal;
+        root.SetAction(async (parse, cancellationToken) =>
+        {
+            LoadOptions options;
+            try
+            {
+                var (host, port) = ParseEndpoint(parse.GetValue(tcp)!);
+                var reportPath = parse.GetValue(report);
+                options = new LoadOptions
+                {
+                    TcpHost = host,
+                    TcpPort = port,
+                    Bots = Positive(parse.GetValue(bots), "--bots"),
+                    Ramp = Positive(parse.GetValue(ramp), "--ramp"),
+                    DurationSeconds = Positive(parse.GetValue(duration), "--duration"),
+                    TickRate = Positive(parse.GetValue(tickRate), "--tick-rate"),
+                    Seed = parse.GetValue(seed),
+                    TankClass = BotBrain.ValidateClass(parse.GetValue(tankClass)!),
+                    Threads = Positive(parse.GetValue(threads), "--threads"),
+                    ReportPath = reportPath,
+                    PlotPath = parse.GetValue(plot) ?? (reportPath is null ? null : Path.ChangeExtension(reportPath, ".png")),
+                    Quiet = parse.GetValue(quiet),
+                    MaxLossPercent = parse.GetValue(maxLoss),
+                    MaxP99InterArrivalMs = parse.GetValue(maxInterArrival),
+                    MaxLoginP99Ms = parse.GetValue(maxLogin),
+                    MaxErrors = parse.GetValue(maxErrors),
+                };
+            }
+            catch (ArgumentException ex)
+            {
+                await Console.Error.WriteLineAsync($"error: {ex.Message}");
+                exit = Fatal;
+                return exit;
+            }
+
+            try
+            {
+                var result = await new LoadDriver(options).RunAsync(cancellationToken);
+                result.Print();
+                result.Write(options);
+                exit = result.Breaches.Count == 0 ? Passed : ThresholdBroken;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                await Console.Error.WriteLineAsync($"fatal: {ex}");
+                exit = Fatal;
+            }
+
+            return exit;
+        });
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                await Console.Error.WriteLineAsync($"error: {error.Message}");
+            }
+
+            return Fatal;
+        }
+
+        var code = await parsed.InvokeAsync();
+        return parsed.Action is System.CommandLine.Help.HelpAction ? code : exit;
+    }
+
+    public static (string Host, int Port) ParseEndpoint(string value)
+    {
+        var colon = value.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(value.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        {
+            throw new ArgumentException($"'{value}' is not host:port");
+        }
+
+        return (value[..colon], port);
+    }
+
+    private static T Positive<T>(T value, string name) where T : System.Numerics.INumber<T>
+        => value > T.Zero ? value : throw new ArgumentException($"{name} must be positive");
+}

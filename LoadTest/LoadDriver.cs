@@ -1,0 +1,151 @@
+using System.Diagnostics;
+
+namespace Tanks.LoadTest;
+
+/// <summary>
+/// Runs the swarm: starts bots at the ramp rate, a few driver threads pump every bot's socket (each owns a slice), a
+/// reporter samples the counters once a second (live line + timeline), and at the end every bot disconnects.
+/// </summary>
+public sealed class LoadDriver(LoadOptions options)
+{
+    private readonly LoadMetrics _metrics = new();
+    private readonly List<TimelinePoint> _timeline = [];
+
+    public async Task<LoadResult> RunAsync(CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var authSlots = new SemaphoreSlim(options.AuthConcurrency);
+        var bots = Enumerable.Range(0, options.Bots).Select(i => new Bot(i, options, _metrics)).ToArray();
+        var started = Stopwatch.GetTimestamp();
+        var startedUtc = DateTime.UtcNow;
+        var end = started + (long)(options.DurationSeconds * Stopwatch.Frequency);
+        var released = 0; // bots the ramp has released so far (read by the driver threads)
+
+        var threads = new Thread[Math.Min(options.Threads, options.Bots)];
+        for (var t = 0; t < threads.Length; t++)
+        {
+            var slot = t;
+            threads[t] = new Thread(() => DriveSlice(bots, slot, threads.Length, () => Volatile.Read(ref released), end, authSlots, stop.Token))
+            {
+                IsBackground = true,
+                Name = $"load-driver-{slot}",
+                Priority = ThreadPriority.AboveNormal,
+            };
+            threads[t].Start();
+        }
+
+        var reporter = Task.Run(() => ReportAsync(started, end, stop.Token), CancellationToken.None);
+        try
+        {
+            while (Stopwatch.GetTimestamp() < end && released < bots.Length)
+            {
+                var due = (int)Math.Min(bots.Length, Math.Floor(Stopwatch.GetElapsedTime(started).TotalSeconds * options.Ramp) + 1);
+                Volatile.Write(ref released, due);
+                await Task.Delay(10, stop.Token);
+            }
+
+            await reporter;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        stop.Cancel();
+        foreach (var thread in threads)
+        {
+            thread.Join();
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        return LoadResult.From(options, _metrics, _timeline, startedUtc, elapsed);
+    }
+
+    private void DriveSlice(Bot[] bots, int slot, int slots, Func<int> released, long end, SemaphoreSlim authSlots, CancellationToken cancellationToken)
+    {
+        var started = new bool[bots.Length];
+        while (!cancellationToken.IsCancellationRequested && Stopwatch.GetTimestamp() < end)
+        {
+            var count = released();
+            for (var i = slot; i < count; i += slots)
+            {
+                if (!started[i])
+                {
+                    started[i] = true;
+                    bots[i].Start(authSlots, cancellationToken);
+                }
+
+                bots[i].Pump(Stopwatch.GetTimestamp(), authSlots, cancellationToken);
+            }
+
+            Thread.Sleep(1);
+        }
+
+        for (var i = slot; i < bots.Length; i += slots)
+        {
+            bots[i].Stop();
+        }
+    }
+
+    private async Task ReportAsync(long started, long end, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        var previous = Counters.Take(_metrics);
+        var previousAt = started;
+        while (Stopwatch.GetTimestamp() < end && await timer.WaitForNextTickAsync(cancellationToken))
+        {
+            var now = Stopwatch.GetTimestamp();
+            if (now >= end - Stopwatch.Frequency / 10)
+            {
+                break; // the drivers are about to disconnect the bots (timers may fire a little early): not a second of the run
+            }
+
+            var seconds = (now - previousAt) / (double)Stopwatch.Frequency;
+            var current = Counters.Take(_metrics);
+            var window = _metrics.TakeInterArrivalWindow();
+            var connected = Interlocked.Read(ref _metrics.Connected);
+            var inBattle = Interlocked.Read(ref _metrics.InBattle);
+            var point = new TimelinePoint(
+                Math.Round((now - started) / (double)Stopwatch.Frequency, 2),
+                connected,
+                inBattle,
+                Math.Round(Interlocked.Read(ref _metrics.BattleShares) / 1e6, 1),
+                Math.Round((current.Logins - previous.Logins) / seconds, 1),
+                Math.Round((current.PacketsUp - previous.PacketsUp) / seconds),
+                Math.Round((current.PacketsDown - previous.PacketsDown) / seconds),
+                Math.Round((current.BytesUp - previous.BytesUp) * 8 / 1000.0 / seconds, 1),
+                Math.Round((current.BytesDown - previous.BytesDown) * 8 / 1000.0 / seconds, 1),
+                inBattle == 0 ? 0 : Math.Round((current.Snapshots - previous.Snapshots) / seconds / inBattle, 1),
+                Math.Round(window.PercentileMs(99), 1),
+                current.Errors);
+            _timeline.Add(point);
+            if (!options.Quiet)
+            {
+                Console.WriteLine(
+                    $"t={point.Seconds,5:F0}s connected {point.Connected,5} logins/s {point.LoginsPerSecond,5:F0} battles {point.Battles,5:F1} " +
+                    $"({point.InBattle} bots) up {point.PacketsUpPerSecond,6:F0} pkt/s {point.KbitUpPerSecond,7:F0} kbit/s down {point.PacketsDownPerSecond,6:F0} pkt/s " +
+                    $"{point.KbitDownPerSecond,7:F0} kbit/s snapshots/bot/s {point.SnapshotsPerBotPerSecond,4:F1} p99 gap {point.P99InterArrivalMs,5:F1} ms errors {point.Errors}");
+            }
+
+            previous = current;
+            previousAt = now;
+        }
+    }
+
+    private readonly record struct Counters(long Logins, long PacketsUp, long PacketsDown, long BytesUp, long BytesDown, long Snapshots, long Errors)
+    {
+        public static Counters Take(LoadMetrics m) => new(
+            Interlocked.Read(ref m.Logins) + Interlocked.Read(ref m.Registrations),
+            Interlocked.Read(ref m.PacketsUp),
+            Interlocked.Read(ref m.PacketsDown),
+            Interlocked.Read(ref m.BytesUp),
+            Interlocked.Read(ref m.BytesDown),
+            Interlocked.Read(ref m.SnapshotsReceived),
+            m.ErrorCount);
+    }
+}
+
+/// <summary>One second of the run: what the live line shows.</summary>
+public sealed record TimelinePoint(
+    double Seconds, long Connected, long InBattle, double Battles, double LoginsPerSecond, double PacketsUpPerSecond,
+    double PacketsDownPerSecond, double KbitUpPerSecond, double KbitDownPerSecond, double SnapshotsPerBotPerSecond,
+    double P99InterArrivalMs, long Errors);

@@ -1,0 +1,70 @@
+namespace Tanks.LoadTest;
+
+/// <summary>
+/// The plot beside the report: connected bots and bots in battle (left axis), p99 snapshot inter-arrival per second and
+/// the tick period (right axis). ScottPlot (PNG or SVG by the path's extension); if its native Skia library cannot load,
+/// the hand-written <see cref="SvgPlot"/> is written instead (as .svg).
+/// </summary>
+public static class RunPlot
+{
+    /// <summary>Writes the plot; returns the path actually written.</summary>
+    public static string Write(string path, IReadOnlyList<TimelinePoint> points, RunSummary run)
+    {
+        try
+        {
+            Render(path, points, run);
+            return path;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException)
+        {
+            var svg = Path.ChangeExtension(path, ".svg");
+            Console.Error.WriteLine($"plot: ScottPlot's native Skia failed ({ex.GetType().Name}); writing a plain SVG to {svg}");
+            File.WriteAllText(svg, SvgPlot.Render(points, run));
+            return svg;
+        }
+    }
+
+    private static void Render(string path, IReadOnlyList<TimelinePoint> points, RunSummary run)
+    {
+        var seconds = points.Select(p => p.Seconds).ToArray();
+        var plot = new ScottPlot.Plot();
+        plot.Title($"Tanks load test: {run.Bots} bots, seed {run.Seed}, {run.StartedUtc:yyyy-MM-dd HH:mm} UTC");
+        plot.Axes.Bottom.Label.Text = "time (s)";
+        plot.Axes.Left.Label.Text = "bots (CCU)";
+        plot.Axes.Right.Label.Text = "p99 snapshot inter-arrival (ms)";
+
+        if (seconds.Length > 0)
+        {
+            var connected = plot.Add.Scatter(seconds, points.Select(p => (double)p.Connected).ToArray());
+            connected.LegendText = "connected bots";
+            connected.LineWidth = 2;
+            connected.MarkerSize = 0;
+            var inBattle = plot.Add.Scatter(seconds, points.Select(p => (double)p.InBattle).ToArray());
+            inBattle.LegendText = "bots in battle";
+            inBattle.LineWidth = 2;
+            inBattle.MarkerSize = 0;
+            var gap = plot.Add.Scatter(seconds, points.Select(p => p.P99InterArrivalMs).ToArray());
+            gap.LegendText = "p99 snapshot inter-arrival (right)";
+            gap.LineWidth = 2;
+            gap.MarkerSize = 3;
+            gap.Axes.YAxis = plot.Axes.Right;
+        }
+
+        var tick = plot.Add.HorizontalLine(1000.0 / run.TickRate);
+        tick.LegendText = "tick period (right)";
+        tick.LinePattern = ScottPlot.LinePattern.Dashed;
+        tick.Axes.YAxis = plot.Axes.Right;
+        plot.Axes.SetLimitsY(0, Math.Max(1, points.Count == 0 ? 1 : points.Max(p => p.Connected)) * 1.1, plot.Axes.Left);
+        plot.Axes.SetLimitsY(0, Math.Max(2000.0 / run.TickRate, points.Count == 0 ? 0 : points.Max(p => p.P99InterArrivalMs)) * 1.1, plot.Axes.Right);
+        plot.ShowLegend(ScottPlot.Alignment.LowerRight);
+
+        if (Path.GetExtension(path).Equals(".svg", StringComparison.OrdinalIgnoreCase))
+        {
+            plot.SaveSvg(path, 900, 450);
+        }
+        else
+        {
+            plot.SavePng(path, 900, 450);
+        }
+    }
+}

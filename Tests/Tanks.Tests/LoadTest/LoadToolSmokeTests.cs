@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Tanks.Tests.Infrastructure;
+
+namespace Tanks.Tests.LoadTest;
+
+/// <summary>
+/// The CI smoke of the load tool: 4 bots for ~15 s against real processes (duel map, 10 s battles), generous thresholds;
+/// the tool must exit 0 and write a complete report and the plot.
+/// </summary>
+public sealed class LoadToolSmokeTests
+{
+    [Fact]
+    public async Task Four_bots_log_in_play_duels_to_their_end_and_the_report_and_plot_are_written()
+    {
+        await using var stack = await TanksStack.StartAsync(siloSettings: new Dictionary<string, string>
+        {
+            ["Matchmaking__ReducedTeamsAfter"] = "00:00:00",
+            ["Matchmaking__AnyTeamsAfter"] = "00:00:00",
+            ["Matchmaking__Map"] = "duel",
+            ["Matchmaking__Interval"] = "00:00:00.200",
+            ["Sessions__TimeLimit"] = "00:00:10",
+        });
+        var udpPort = TanksStack.FreeUdpPort();
+        var tcpSettings = stack.NetcodeSettings(udpPort);
+        tcpSettings["TcpGateway__AuthBurstPerAddress"] = "1000";
+        tcpSettings["TcpGateway__AuthRequestsPerMinutePerAddress"] = "60000";
+        var tcp = await stack.StartTcpGatewayAsync(tcpSettings);
+        await stack.StartUdpGatewayAsync(port: udpPort);
+
+        var dir = Directory.CreateTempSubdirectory("tanks-load-");
+        var report = Path.Combine(dir.FullName, "report.json");
+        var plot = Path.Combine(dir.FullName, "report.png");
+        var (exit, output) = await RunToolAsync(
+            "--tcp", $"127.0.0.1:{tcp.Port}", "--bots", "4", "--ramp", "10", "--duration", "15", "--seed", Random.Shared.Next(1, 99999).ToString(),
+            "--report", report, "--plot", plot,
+            "--max-loss-percent", "5", "--max-p99-interarrival-ms", "400", "--max-login-p99-ms", "5000", "--max-errors", "0");
+
+        Assert.True(exit == 0, $"exit code {exit}\n{output}\n{stack.AllOutput}");
+        Assert.Contains("Tanks load test", output);
+        Assert.Contains("connected", output); // the live line
+
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(report));
+        var root = json.RootElement;
+        Assert.Equal(4, root.GetProperty("run").GetProperty("bots").GetInt32());
+        Assert.Equal(4, root.GetProperty("run").GetProperty("maxConnected").GetInt64());
+        Assert.Equal(4, root.GetProperty("register").GetProperty("count").GetInt64()); // new seed: every bot registers
+        Assert.True(root.GetProperty("register").GetProperty("p99Ms").GetDouble() > 0);
+        Assert.Equal(4, root.GetProperty("handshake").GetProperty("count").GetInt64());
+        var snapshots = root.GetProperty("snapshots");
+        Assert.True(snapshots.GetProperty("received").GetInt64() > 100, snapshots.ToString());
+        Assert.True(snapshots.GetProperty("lossPercent").GetDouble() <= 5);
+        var interArrival = snapshots.GetProperty("interArrival");
+        Assert.InRange(interArrival.GetProperty("p50Ms").GetDouble(), 30, 100);
+        Assert.True(interArrival.GetProperty("p99Ms").GetDouble() >= interArrival.GetProperty("p50Ms").GetDouble());
+        Assert.True(interArrival.TryGetProperty("jitterMs", out _));
+        Assert.True(root.GetProperty("inputAck").GetProperty("definition").GetString()!.Length > 0);
+        var bandwidth = root.GetProperty("bandwidth");
+        Assert.True(bandwidth.GetProperty("kbitDownPerClient").GetDouble() > 0);
+        Assert.True(bandwidth.GetProperty("kbitUpPerClient").GetDouble() > 0);
+        Assert.True(root.GetProperty("battles").GetProperty("completed").GetDouble() >= 1, root.GetProperty("battles").ToString());
+        Assert.Equal(0, root.GetProperty("errorCount").GetInt64());
+        Assert.True(root.GetProperty("thresholds").GetProperty("passed").GetBoolean());
+        Assert.True(root.GetProperty("timeline").GetArrayLength() >= 10);
+
+        Assert.True(File.Exists(plot));
+        var png = await File.ReadAllBytesAsync(plot);
+        Assert.True(png.Length > 1000 && png.AsSpan(1, 3).SequenceEqual("PNG"u8), "not a PNG plot");
+        dir.Delete(recursive: true);
+    }
+
+    [Fact]
+    public async Task A_broken_threshold_exits_2_and_a_bad_option_exits_1()
+    {
+        // Nothing listens: no bot connects, every login fails, so --max-errors 0 breaks.
+        var port = FreePort.Next();
+        var (exit, output) = await RunToolAsync("--tcp", $"127.0.0.1:{port}", "--bots", "2", "--duration", "2", "--quiet", "--max-errors", "0");
+        Assert.True(exit == 2, $"exit code {exit}\n{output}");
+        Assert.Contains("BROKEN", output);
+
+        (exit, output) = await RunToolAsync("--tcp", "nonsense", "--bots", "2");
+        Assert.True(exit == 1, $"exit code {exit}\n{output}");
+    }
+
+    private static async Task<(int Exit, string Output)> RunToolAsync(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet", [Repo.ProcessDll("LoadTest", "Tanks.LoadTest.dll"), .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.Environment["NO_COLOR"] = "1";
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("the load tool did not finish within 90 s");
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
