@@ -9,7 +9,7 @@ namespace Tanks.Gateway.Udp.Game;
 /// <summary>
 /// One battle this gateway has players in: its session observer (one world state per tick in, one delta per client
 /// out), the latest input of each of its players (sent to the SessionGrain once per tick in one batch), and the
-/// subscription renewal. Threads: <see cref="OnFrame"/> and <see cref="OnBattleEnded"/> come on Orleans threads
+/// subscription renewal. Threads: <see cref="OnFrames"/> and <see cref="OnBattleEnded"/> come on Orleans threads
 /// (serialized by <c>_frameLock</c>); inputs and membership changes on the receive thread (<c>_inputLock</c>,
 /// <c>_membersLock</c>, each held for a few instructions). Members are a copy-on-write array, so a frame never waits for them.
 /// </summary>
@@ -165,7 +165,15 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
         }
     }
 
-    public void OnFrame(BattleFrame frame)
+    public void OnFrames(ImmutableArray<BattleFrame> frames)
+    {
+        foreach (var frame in frames)
+        {
+            OnFrame(frame);
+        }
+    }
+
+    private void OnFrame(BattleFrame frame)
     {
         if (_closed)
         {
@@ -174,6 +182,11 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
 
         lock (_frameLock)
         {
+            if (_history.HasNewest && frame.Tick <= _history.NewestTick)
+            {
+                return; // a frame that overtook this one already went out; an older state is of no use to anyone
+            }
+
             if (WorldState.TryRead(frame.State, _scratch) != SnapshotReadResult.Ok)
             {
                 _gateway.BadFrame(BattleId, frame.Tick);

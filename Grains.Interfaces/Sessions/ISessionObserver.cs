@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Tanks.Grains.Interfaces.Sessions;
 
 /// <summary>
@@ -7,8 +9,10 @@ namespace Tanks.Grains.Interfaces.Sessions;
 [Alias("Tanks.ISessionObserver")]
 public interface ISessionObserver : IGrainObserver
 {
-    [Alias("OnFrame")]
-    void OnFrame(BattleFrame frame);
+    /// <summary>The world state of each tick since the last call, in tick order: usually one, two or three when the
+    /// battle caught up with the wall clock (one message, so the ticks cannot overtake each other on the way).</summary>
+    [Alias("OnFrames")]
+    void OnFrames(ImmutableArray<BattleFrame> frames);
 
     [Alias("OnBattleEnded")]
     void OnBattleEnded(BattleSummary summary);
