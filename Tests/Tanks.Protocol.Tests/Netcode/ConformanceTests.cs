@@ -21,6 +21,12 @@ public sealed class ConformanceTests
     [Fact]
     public void Shipped_vector_copy_is_identical_to_the_shared_reference_file()
     {
+        if (!File.Exists(Vectors.SharedPath) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
+        {
+            // A clone without the project's shared/ folder beside it (CI always has it, and fails here without it).
+            Assert.Skip("no " + Vectors.SharedPath + " beside this clone");
+        }
+
         Assert.True(File.Exists(Vectors.SharedPath), "missing " + Vectors.SharedPath);
         Assert.Equal(File.ReadAllBytes(Vectors.SharedPath), File.ReadAllBytes(Vectors.CopyPath));
     }
