@@ -3,7 +3,6 @@ using System.Security.Cryptography.X509Certificates;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
-using Orleans.Configuration;
 using Tanks.Gateway.Tcp.Auth;
 using Tanks.Gateway.Tcp.Connections;
 using Tanks.Protocol.Netcode;
@@ -77,7 +76,7 @@ public static class TcpGatewayExtensions
                 }));
         });
 
-        builder.AddAccountsClient();
+        builder.AddClusterClient();
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             var o = context.Configuration.GetSection(TcpGatewayOptions.SectionName).Get<TcpGatewayOptions>() ?? new TcpGatewayOptions();
@@ -101,39 +100,6 @@ public static class TcpGatewayExtensions
             Listen(kestrel, o.ListenAddress, o.MetricsPort, _ => { });
         });
         services.AddHostedService<ListeningNotice>();
-        return builder;
-    }
-
-    /// <summary>The Orleans client: Redis clustering when configured, else the silo's gateway on <c>Cluster:GatewayHost</c>.</summary>
-    public static WebApplicationBuilder AddAccountsClient(this WebApplicationBuilder builder)
-    {
-        var cluster = builder.Configuration.GetClusterOptions();
-        var redis = builder.Configuration.GetRedisOptions();
-        builder.UseOrleansClient(client =>
-        {
-            if (redis.IsConfigured)
-            {
-                client.UseRedisClustering(redis.ConnectionString!);
-            }
-            else
-            {
-                var addresses = IPAddress.TryParse(cluster.GatewayHost, out var ip) ? [ip] : Dns.GetHostAddresses(cluster.GatewayHost);
-                client.UseStaticClustering(addresses.Select(a => new IPEndPoint(a, cluster.GatewayPort)).ToArray());
-            }
-
-            client.Configure<Orleans.Configuration.ClusterOptions>(o =>
-            {
-                o.ClusterId = cluster.ClusterId;
-                o.ServiceId = cluster.ServiceId;
-            });
-            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
-            // Keep trying to reach the cluster at start-up (silo still booting) instead of failing the process.
-            client.UseConnectionRetryFilter(async (_, cancellationToken) =>
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-                return !cancellationToken.IsCancellationRequested;
-            });
-        });
         return builder;
     }
 

@@ -1,15 +1,16 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
-using Tanks.ServiceDefaults;
+using Orleans.Hosting;
 
-namespace Tanks.Gateway.Udp.Extensions;
+namespace Tanks.ServiceDefaults;
 
 public static class ClusterClientExtensions
 {
     /// <summary>
-    /// The Orleans client of the game layer, configured exactly as Gateway.Tcp's (<c>AddAccountsClient</c>): Redis
-    /// clustering when configured, else the silo's gateway at <c>Cluster:GatewayHost:GatewayPort</c>; it keeps retrying
-    /// while the silo boots.
+    /// The gateways' Orleans client: Redis clustering when <c>Redis:ConnectionString</c> is set, else the silo's gateway
+    /// at <c>Cluster:GatewayHost:GatewayPort</c>. It keeps retrying while the silo boots instead of failing the process.
     /// </summary>
     public static WebApplicationBuilder AddClusterClient(this WebApplicationBuilder builder)
     {
