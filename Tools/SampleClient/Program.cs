@@ -1,4 +1,5 @@
 using Tanks.Client;
+using Tanks.Client.Battle;
 using Tanks.Protocol.Game;
 using Tanks.Protocol.Snapshots;
 
@@ -61,7 +62,7 @@ using (client)
             continue;
         }
 
-        var (throttle, steering, yaw, fire) = Drive(state, battle.TankId, battle.Team);
+        var (throttle, steering, yaw, fire) = SimpleBot.Drive(state, battle.TankId, battle.Team);
         game.SendInput(throttle, steering, yaw, fire);
     }
 
@@ -75,45 +76,4 @@ string Arg(string name, string fallback)
 {
     var i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-}
-
-// Toward the nearest living enemy until 25 m away, turret on it, fire when the gun is loaded.
-static (float Throttle, float Steering, float Yaw, bool Fire) Drive(WorldState state, ushort self, byte team)
-{
-    QuantizedTank me = default;
-    var found = false;
-    foreach (var t in state.Tanks)
-    {
-        if (t.Id == self)
-        {
-            (me, found) = (t, true);
-        }
-    }
-
-    if (!found || !me.IsAlive)
-    {
-        return (0, 0, 0, false);
-    }
-
-    QuantizedTank target = default;
-    var best = double.MaxValue;
-    foreach (var t in state.Tanks)
-    {
-        var d = Math.Pow(t.X - me.X, 2) + Math.Pow(t.Y - me.Y, 2);
-        if (t.Team != team && t.IsAlive && d < best)
-        {
-            (target, best) = (t, d);
-        }
-    }
-
-    if (best == double.MaxValue)
-    {
-        return (0, 0, 0, false);
-    }
-
-    var bearing = MathF.Atan2(target.Y - me.Y, target.X - me.X);
-    var turn = MathF.IEEERemainder(bearing - SnapshotQuantizer.AngleToRadians(me.HullAngle), 2 * MathF.PI);
-    var distance = Math.Sqrt(best) / 100;
-    var throttle = distance > 25 && MathF.Abs(turn) < 1f ? 1f : 0f;
-    return (throttle, Math.Clamp(turn * 2, -1f, 1f), bearing, me.Reload == 0);
 }
