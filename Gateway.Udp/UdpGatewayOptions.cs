@@ -72,6 +72,12 @@ public sealed class UdpGatewayOptions
     /// <summary><c>game</c> (default), <c>echo</c> (connection-layer tests and measurements) or <c>none</c>.</summary>
     public PayloadMode PayloadMode { get; set; } = PayloadMode.Game;
 
+    /// <summary>
+    /// Snapshots as deltas against the newest state each client acknowledged (default). <c>false</c> sends every
+    /// snapshot in full: the baseline the delta encoding is measured against (docs/performance.md), not for production.
+    /// </summary>
+    public bool DeltaSnapshots { get; set; } = true;
+
     /// <summary>Game inputs accepted per client per second, as a multiple of the battle's tick rate; extra ones are dropped.</summary>
     [Range(1, 10)]
     public int InputRateFactor { get; set; } = 2;

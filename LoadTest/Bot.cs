@@ -18,6 +18,8 @@ public sealed class Bot
     private static readonly long JoinRetryTicks = Stopwatch.Frequency;
     private static readonly long FireTimeoutTicks = 2 * Stopwatch.Frequency;
     private static readonly long RetryBackoffTicks = 2 * Stopwatch.Frequency;
+    // How long a bot on UDP may go without a pass when its socket stays quiet (netcode resends and timeouts are coarser).
+    private static readonly long HousekeepingTicks = Stopwatch.Frequency / 40;
 
     private readonly LoadOptions _options;
     private readonly LoadMetrics _metrics;
@@ -36,6 +38,7 @@ public sealed class Bot
     private long _retryAt;
     private long _joinSentAt;
     private long _nextInputAt;
+    private long _nextPumpAt;
     private uint _sequence;
     private bool _connectedCounted;
 
@@ -77,6 +80,15 @@ public sealed class Bot
 
     public int Index { get; }
 
+    /// <summary>The bot's netcode client while it is on UDP (the driver watches its socket for datagrams), else null.</summary>
+    public NetcodeUdpClient? Udp => _udp;
+
+    /// <summary>
+    /// Whether a pass must pump this bot although its socket has nothing to read: it is not on UDP (cheap, no socket), or
+    /// an input or the netcode housekeeping is due.
+    /// </summary>
+    public bool IsDue(long now) => _phase is not (Phase.Connecting or Phase.Joining or Phase.Queued or Phase.InBattle) || now >= _nextPumpAt;
+
     /// <summary>Starts the login (TCP) on the thread pool; the driver thread takes over once the token is there.</summary>
     public void Start(SemaphoreSlim authSlots, CancellationToken cancellationToken)
     {
@@ -106,6 +118,7 @@ public sealed class Bot
                 return;
         }
 
+        _nextPumpAt = now + HousekeepingTicks;
         var udp = _udp!;
         udp.Update();
         var state = udp.State;
@@ -154,6 +167,11 @@ public sealed class Bot
         {
             SendInput(now);
             _nextInputAt = now - _nextInputAt > _inputPeriodTicks ? now + _inputPeriodTicks : _nextInputAt + _inputPeriodTicks;
+        }
+
+        if (_phase == Phase.InBattle)
+        {
+            _nextPumpAt = Math.Min(_nextPumpAt, _nextInputAt);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Tanks.Client.Netcode;
 
 namespace Tanks.LoadTest;
 
@@ -60,24 +61,51 @@ public sealed class LoadDriver(LoadOptions options)
         return LoadResult.From(options, _metrics, _timeline, startedUtc, elapsed);
     }
 
+    /// <summary>
+    /// One driver thread's bots: a pass pumps the bots whose sockets have datagrams (one epoll wait per pass tells which)
+    /// and those with an input or housekeeping due, so the cost follows packets, not bots × passes.
+    /// </summary>
     private void DriveSlice(Bot[] bots, int slot, int slots, Func<int> released, long end, SemaphoreSlim authSlots, CancellationToken cancellationToken)
     {
+        using var poller = ReadinessPoller.TryCreate();
         var started = new bool[bots.Length];
+        var ready = new bool[bots.Length];
+        var watched = new NetcodeUdpClient?[bots.Length];
         while (!cancellationToken.IsCancellationRequested && Stopwatch.GetTimestamp() < end)
         {
             var count = released();
+            var now = Stopwatch.GetTimestamp();
             for (var i = slot; i < count; i += slots)
             {
+                var bot = bots[i];
                 if (!started[i])
                 {
                     started[i] = true;
-                    bots[i].Start(authSlots, cancellationToken);
+                    bot.Start(authSlots, cancellationToken);
                 }
 
-                bots[i].Pump(Stopwatch.GetTimestamp(), authSlots, cancellationToken);
+                if (poller is not null && !ready[i] && !bot.IsDue(now))
+                {
+                    continue;
+                }
+
+                ready[i] = false;
+                bot.Pump(Stopwatch.GetTimestamp(), authSlots, cancellationToken);
+                if (poller is not null && bot.Udp is { } udp && !ReferenceEquals(watched[i], udp))
+                {
+                    watched[i] = udp;
+                    poller.Watch(udp.SocketHandle, i);
+                }
             }
 
-            Thread.Sleep(1);
+            if (poller is null)
+            {
+                Thread.Sleep(1);
+            }
+            else
+            {
+                poller.Wait(1, ready);
+            }
         }
 
         for (var i = slot; i < bots.Length; i += slots)

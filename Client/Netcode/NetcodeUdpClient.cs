@@ -57,6 +57,12 @@ public sealed class NetcodeUdpClient : IDisposable
 
     public bool IsConnected => State == NetcodeClientState.Connected;
 
+    /// <summary>
+    /// The socket's OS handle (a file descriptor on Linux), for a program that drives many clients from one thread and asks
+    /// the OS which sockets are readable (epoll) instead of calling <see cref="Update"/> on every client every pass.
+    /// </summary>
+    public nint SocketHandle => _socket.Handle;
+
     /// <summary>The local endpoint the socket is bound to.</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
 

@@ -15,6 +15,9 @@ namespace Tanks.Gateway.Udp.Game;
 /// </summary>
 internal sealed class BattleRoom : ISessionObserver, IDisposable
 {
+    /// <summary>Ticks without a frame after which pending inputs go anyway.</summary>
+    private const int FallbackFlushTicks = 4;
+
     [ThreadStatic]
     private static SnapshotEncoder? t_encoder;
 
@@ -64,11 +67,16 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
 
     public bool TryGetPlayer(long userId, out BattlePlayer player) => _players.TryGetValue(userId, out player!);
 
-    /// <summary>Starts the per-tick input flush and the ~10 s subscription renewal.</summary>
+    /// <summary>Starts the fallback input flush and the ~10 s subscription renewal.</summary>
+    /// <remarks>
+    /// Inputs go to the battle when a frame comes in (<see cref="OnFrames"/>): right after the battle's tick, so they are
+    /// there for the next one, and with no timer of their own to wake a thread per battle per tick. The timer only
+    /// covers frames that stop coming (a lapsed subscription until its renewal).
+    /// </remarks>
     public void Start()
     {
-        var tick = TimeSpan.FromSeconds(1.0 / TickRate);
-        _tickTimer = new Timer(_ => FlushInputs(), null, tick, tick);
+        var fallback = TimeSpan.FromSeconds(FallbackFlushTicks / (double)TickRate);
+        _tickTimer = new Timer(_ => FlushInputs(), null, fallback, fallback);
         _renewTimer = new Timer(_ => Renew(), null, GameGateway.RenewPeriod, GameGateway.RenewPeriod);
     }
 
@@ -171,6 +179,8 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
         {
             OnFrame(frame);
         }
+
+        FlushInputs();
     }
 
     private void OnFrame(BattleFrame frame)
@@ -197,6 +207,7 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
             var members = Volatile.Read(ref _members);
             var encoder = t_encoder ??= new SnapshotEncoder();
             var metrics = _gateway.Metrics;
+            var delta = _gateway.DeltaSnapshots;
             scoped EncodedSnapshot encoded = default;
             SnapshotAck encodedFor = default;
             var haveEncoded = false;
@@ -211,7 +222,7 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
                         continue;
                     }
 
-                    ack = client.Ack;
+                    ack = delta ? client.Ack : default;
                 }
 
                 // Clients mostly ack the same tick: encode again only when this client's ack differs from the last

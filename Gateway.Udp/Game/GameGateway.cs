@@ -35,6 +35,9 @@ internal sealed partial class GameGateway : IPayloadHandler, IMatchObserver
 
     public int Clients => _clients.Count;
 
+    /// <summary>Whether snapshots go as deltas (else always full; see <see cref="UdpGatewayOptions.DeltaSnapshots"/>).</summary>
+    public bool DeltaSnapshots => _options.DeltaSnapshots;
+
     private ISessionRegistryGrain Registry => _cluster.GetGrain<ISessionRegistryGrain>(ISessionRegistryGrain.SingletonKey);
 
     /// <summary>The connection layer this handler sends through (set once, before the socket opens).</summary>

@@ -76,11 +76,11 @@ public sealed partial class SessionGrain(
         _battle = new Battle(setup, _tanks);
         _inputs = new TankInput[players.Length];
         _assignment = assignment;
-        var period = TimeSpan.FromSeconds(1.0 / _options.TickRate);
-        _startedAt = Stopwatch.GetTimestamp();
+        _startedAt = TickGrid.Origin(Stopwatch.GetTimestamp(), _options.TickRate, this.GetPrimaryKey());
         // One-shot, re-armed after each tick for the next tick's wall-clock time: a periodic timer drifts by its
         // callback's run time and scheduling delay (measured ~4 % slow at 20 Hz).
-        _timer = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(period, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        var first = TimeSpan.FromSeconds(1.0 / _options.TickRate) - Stopwatch.GetElapsedTime(_startedAt);
+        _timer = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(first, Timeout.InfiniteTimeSpan) { KeepAlive = true });
         BattleMetrics.BattleStarted();
         LogStarted(logger, this.GetPrimaryKey(), players.Length, assignment.MapId);
         return Task.CompletedTask;
