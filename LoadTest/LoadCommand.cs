@@ -3,7 +3,10 @@ using System.Globalization;
 
 namespace Tanks.LoadTest;
 
-/// <summary>The command line: parses the options, runs the swarm, writes the report; exit 0 = thresholds held, 2 = one broke, 1 = error.</summary>
+/// <summary>
+/// The command line: parses the options, runs the swarm, writes the report; exit 0 = thresholds held, 2 = one broke,
+/// 1 = error. The <c>curve</c> subcommand (<see cref="CurveCommand"/>) combines reports instead.
+/// </summary>
 public static class LoadCommand
 {
     public const int Passed = 0;
@@ -43,6 +46,7 @@ public static class LoadCommand
         };
 
         var exit = Fatal;
+        root.Subcommands.Add(CurveCommand.Create(code => exit = code));
         root.SetAction(async (parse, cancellationToken) =>
         {
             LoadOptions options;

@@ -6,8 +6,8 @@ namespace Tanks.Tests.LoadTest;
 
 /// <summary>
 /// The CI smoke of the load tool: 4 bots for ~15 s against real processes (duel map, 10 s battles), generous thresholds,
-/// a 3 s warmup and every process's /metrics; the tool must exit 0 and write a complete report (CPU included) and the
-/// plot.
+/// a 3 s warmup and every process's /metrics; the tool must exit 0 and write a complete report (CPU included), the
+/// plot, and a curve from that report.
 /// </summary>
 public sealed class LoadToolSmokeTests
 {
@@ -86,6 +86,15 @@ public sealed class LoadToolSmokeTests
         Assert.True(File.Exists(plot));
         var png = await File.ReadAllBytesAsync(plot);
         Assert.True(png.Length > 1000 && png.AsSpan(1, 3).SequenceEqual("PNG"u8), "not a PNG plot");
+
+        var curvePlot = Path.Combine(dir.FullName, "curve.svg");
+        (exit, output) = await RunToolAsync("curve", "--out", curvePlot, report);
+        Assert.True(exit == 0, $"curve: exit code {exit}\n{output}");
+        Assert.Contains("<svg", await File.ReadAllTextAsync(curvePlot));
+        using var curve = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dir.FullName, "curve.json")));
+        var point = Assert.Single(curve.RootElement.GetProperty("points").EnumerateArray());
+        Assert.Equal(4, point.GetProperty("bots").GetInt32());
+        Assert.Equal(4, point.GetProperty("cores").EnumerateObject().Count());
         dir.Delete(recursive: true);
     }
 
