@@ -29,6 +29,7 @@ public sealed class Bot
     private readonly byte[] _receive = new byte[GameProtocol.MaxMessageBytes];
     private readonly byte[] _send = new byte[GameProtocol.MaxMessageBytes];
     private readonly SnapshotReceiver _snapshots = new();
+    private readonly TickWindow _ticks;
     private readonly long _inputPeriodTicks;
 
     private volatile Phase _phase = Phase.Idle;
@@ -46,12 +47,6 @@ public sealed class Bot
     private ushort _tankId;
     private byte _team;
     private long _share;
-    private bool _hasTick;
-    private uint _firstTick;
-    private uint _maxTick;
-    private ulong _tickMask;
-    private long _distinctTicks;
-    private long _lastArrival;
     private long _fireSentAt;
 
     public Bot(int index, LoadOptions options, LoadMetrics metrics)
@@ -63,6 +58,7 @@ public sealed class Bot
         _tankClass = BotBrain.ClassOf(options.TankClass, index);
         _wobbleSeed = (float)new Random(HashCode.Combine(options.Seed, index)).NextDouble() * 2 - 1;
         _inputPeriodTicks = Stopwatch.Frequency / options.TickRate;
+        _ticks = new TickWindow(metrics);
     }
 
     private enum Phase
@@ -306,7 +302,7 @@ public sealed class Bot
 
         if (_fireSentAt != 0 && now - _fireSentAt > FireTimeoutTicks)
         {
-            Interlocked.Increment(ref _metrics.FireUnanswered);
+            _metrics.FireWentUnanswered();
             _fireSentAt = 0;
         }
 
@@ -360,7 +356,7 @@ public sealed class Bot
                 {
                     if (e.Kind == WireEventKind.Shot && e.Shooter == _tankId)
                     {
-                        _metrics.FireToShot.Record(ToMicros(now - _fireSentAt));
+                        _metrics.RecordFireToShot(ToMicros(now - _fireSentAt));
                         _fireSentAt = 0;
                         break;
                     }
@@ -384,9 +380,7 @@ public sealed class Bot
         _tankId = tankId;
         _team = team;
         _share = 1_000_000 / Math.Max(1, players);
-        _hasTick = false;
-        _distinctTicks = 0;
-        _lastArrival = 0;
+        _ticks.Reset();
         _fireSentAt = 0;
         _nextInputAt = now;
         _phase = Phase.InBattle;
@@ -397,13 +391,7 @@ public sealed class Bot
 
     private void EndBattle()
     {
-        if (_hasTick)
-        {
-            Interlocked.Add(ref _metrics.ExpectedTicks, _maxTick - _firstTick + 1);
-            Interlocked.Add(ref _metrics.ReceivedTicks, _distinctTicks);
-        }
-
-        _hasTick = false;
+        _ticks.Close();
         Interlocked.Decrement(ref _metrics.InBattle);
         Interlocked.Add(ref _metrics.BattleShares, -_share);
     }
@@ -417,29 +405,7 @@ public sealed class Bot
             return;
         }
 
-        var tick = part.Tick;
-        if (!_hasTick)
-        {
-            (_hasTick, _firstTick, _maxTick, _tickMask, _distinctTicks, _lastArrival) = (true, tick, tick, 1, 1, now);
-            Interlocked.Increment(ref _metrics.SnapshotsReceived);
-        }
-        else if (tick > _maxTick)
-        {
-            var shift = tick - _maxTick;
-            _tickMask = shift >= 64 ? 1 : (_tickMask << (int)shift) | 1;
-            _maxTick = tick;
-            _distinctTicks++;
-            _metrics.RecordInterArrival(ToMicros(now - _lastArrival));
-            _lastArrival = now;
-            Interlocked.Increment(ref _metrics.SnapshotsReceived);
-        }
-        else if (tick >= _firstTick && _maxTick - tick < 64 && (_tickMask & (1UL << (int)(_maxTick - tick))) == 0)
-        {
-            _tickMask |= 1UL << (int)(_maxTick - tick); // late, but it arrived
-            _distinctTicks++;
-            Interlocked.Increment(ref _metrics.SnapshotsReceived);
-        }
-
+        _ticks.Arrived(part.Tick, now);
         var result = _snapshots.Receive(payload);
         if (result is not (SnapshotReadResult.Ok or SnapshotReadResult.Incomplete or SnapshotReadResult.Duplicate or SnapshotReadResult.Stale))
         {

@@ -3,7 +3,10 @@ using System.Globalization;
 
 namespace Tanks.LoadTest;
 
-/// <summary>The command line: parses the options, runs the swarm, writes the report; exit 0 = thresholds held, 2 = one broke, 1 = error.</summary>
+/// <summary>
+/// The command line: parses the options, runs the swarm, writes the report; exit 0 = thresholds held, 2 = one broke,
+/// 1 = error. The <c>curve</c> subcommand (<see cref="CurveCommand"/>) combines reports instead.
+/// </summary>
 public static class LoadCommand
 {
     public const int Passed = 0;
@@ -16,6 +19,15 @@ public static class LoadCommand
         var bots = new Option<int>("--bots") { Description = "number of bots", DefaultValueFactory = _ => 14 };
         var ramp = new Option<double>("--ramp") { Description = "bots started per second", DefaultValueFactory = _ => 50 };
         var duration = new Option<double>("--duration") { Description = "run length in seconds (ramp included)", DefaultValueFactory = _ => 30 };
+        var warmup = new Option<double>("--warmup")
+        {
+            Description = "seconds before the measured window opens (snapshots, fire-to-shot, traffic and CPU count from then on)",
+            DefaultValueFactory = _ => 0,
+        };
+        var metrics = new Option<string[]>("--metrics")
+        {
+            Description = "NAME=URL of a process's Prometheus /metrics whose CPU the report shows (repeatable; names gateway-udp and silo get per-packet and per-battle-tick costs)",
+        };
         var tickRate = new Option<int>("--tick-rate") { Description = "expected server tick rate (Hz): inputs per second and the inter-arrival reference", DefaultValueFactory = _ => 20 };
         var seed = new Option<int>("--seed") { Description = "seed of the bot names and their driving", DefaultValueFactory = _ => 1 };
         var tankClass = new Option<string>("--class") { Description = "light, medium, heavy or mixed", DefaultValueFactory = _ => "mixed" };
@@ -30,10 +42,11 @@ public static class LoadCommand
 
         var root = new RootCommand("Tanks load test: bots log in over TCP, play 7v7 battles over UDP, and the run is measured.")
         {
-            tcp, bots, ramp, duration, tickRate, seed, tankClass, threads, report, plot, quiet, maxLoss, maxInterArrival, maxLogin, maxErrors,
+            tcp, bots, ramp, duration, warmup, metrics, tickRate, seed, tankClass, threads, report, plot, quiet, maxLoss, maxInterArrival, maxLogin, maxErrors,
         };
 
         var exit = Fatal;
+        root.Subcommands.Add(CurveCommand.Create(code => exit = code));
         root.SetAction(async (parse, cancellationToken) =>
         {
             LoadOptions options;
@@ -41,13 +54,15 @@ public static class LoadCommand
             {
                 var (host, port) = ParseEndpoint(parse.GetValue(tcp)!);
                 var reportPath = parse.GetValue(report);
+                var durationSeconds = Positive(parse.GetValue(duration), "--duration");
                 options = new LoadOptions
                 {
                     TcpHost = host,
                     TcpPort = port,
                     Bots = Positive(parse.GetValue(bots), "--bots"),
                     Ramp = Positive(parse.GetValue(ramp), "--ramp"),
-                    DurationSeconds = Positive(parse.GetValue(duration), "--duration"),
+                    DurationSeconds = durationSeconds,
+                    WarmupSeconds = Warmup(parse.GetValue(warmup), durationSeconds),
                     TickRate = Positive(parse.GetValue(tickRate), "--tick-rate"),
                     Seed = parse.GetValue(seed),
                     TankClass = BotBrain.ValidateClass(parse.GetValue(tankClass)!),
@@ -55,6 +70,7 @@ public static class LoadCommand
                     ReportPath = reportPath,
                     PlotPath = parse.GetValue(plot) ?? (reportPath is null ? null : Path.ChangeExtension(reportPath, ".png")),
                     Quiet = parse.GetValue(quiet),
+                    Metrics = Targets(parse.GetValue(metrics) ?? []),
                     MaxLossPercent = parse.GetValue(maxLoss),
                     MaxP99InterArrivalMs = parse.GetValue(maxInterArrival),
                     MaxLoginP99Ms = parse.GetValue(maxLogin),
@@ -108,6 +124,17 @@ public static class LoadCommand
         }
 
         return (value[..colon], port);
+    }
+
+    private static double Warmup(double value, double duration) => value >= 0 && value < duration
+        ? value
+        : throw new ArgumentException($"--warmup must be at least 0 and less than --duration ({duration} s)");
+
+    private static IReadOnlyList<MetricsTarget> Targets(string[] values)
+    {
+        var targets = values.Select(MetricsTarget.Parse).ToList();
+        var twice = targets.GroupBy(t => t.Name).FirstOrDefault(g => g.Count() > 1);
+        return twice is null ? targets : throw new ArgumentException($"--metrics names '{twice.Key}' twice");
     }
 
     private static T Positive<T>(T value, string name) where T : System.Numerics.INumber<T>

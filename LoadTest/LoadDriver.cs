@@ -5,7 +5,8 @@ namespace Tanks.LoadTest;
 
 /// <summary>
 /// Runs the swarm: starts bots at the ramp rate, a few driver threads pump every bot's socket (each owns a slice), a
-/// reporter samples the counters once a second (live line + timeline), and at the end every bot disconnects.
+/// reporter samples the counters once a second (live line + timeline), and at the end every bot disconnects. The
+/// measured window opens at the warmup's end and closes at the run's end, with the processes' CPU read at both.
 /// </summary>
 public sealed class LoadDriver(LoadOptions options)
 {
@@ -16,11 +17,16 @@ public sealed class LoadDriver(LoadOptions options)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var authSlots = new SemaphoreSlim(options.AuthConcurrency);
+        using var probe = new CpuProbe(options.Metrics);
+        var window = new MeasuredWindow(_metrics);
         var bots = Enumerable.Range(0, options.Bots).Select(i => new Bot(i, options, _metrics)).ToArray();
         var started = Stopwatch.GetTimestamp();
         var startedUtc = DateTime.UtcNow;
         var end = started + (long)(options.DurationSeconds * Stopwatch.Frequency);
         var released = 0; // bots the ramp has released so far (read by the driver threads)
+
+        // Before the drivers start: without a warmup the window opens synchronously here, before any bot records.
+        var measuring = MeasureAsync(window, probe, started + (long)(options.WarmupSeconds * Stopwatch.Frequency), end, stop.Token);
 
         var threads = new Thread[Math.Min(options.Threads, options.Bots)];
         for (var t = 0; t < threads.Length; t++)
@@ -35,7 +41,7 @@ public sealed class LoadDriver(LoadOptions options)
             threads[t].Start();
         }
 
-        var reporter = Task.Run(() => ReportAsync(started, end, stop.Token), CancellationToken.None);
+        var reporter = Task.Run(() => ReportAsync(window, started, end, stop.Token), CancellationToken.None);
         try
         {
             while (Stopwatch.GetTimestamp() < end && released < bots.Length)
@@ -58,7 +64,43 @@ public sealed class LoadDriver(LoadOptions options)
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        return LoadResult.From(options, _metrics, _timeline, startedUtc, elapsed);
+        var (cpuBegin, cpuEnd) = await measuring;
+        var cpu = CpuSummary.From(options.Metrics, cpuBegin, cpuEnd, window.Figures, options.TickRate);
+        return LoadResult.From(options, _metrics, _timeline, startedUtc, elapsed, window.Figures, cpu);
+    }
+
+    /// <summary>Opens the window at <paramref name="warmupEnd"/> and closes it at <paramref name="end"/> or when the run stops; reads the CPU at both.</summary>
+    private static async Task<(IReadOnlyDictionary<string, CpuReading>? Begin, IReadOnlyDictionary<string, CpuReading>? End)> MeasureAsync(
+        MeasuredWindow window, CpuProbe probe, long warmupEnd, long end, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await DelayUntilAsync(warmupEnd, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return (null, null); // stopped during the warmup: no window
+        }
+
+        window.Begin(Stopwatch.GetTimestamp());
+        var begin = await probe.ReadAsync();
+        try
+        {
+            await DelayUntilAsync(end, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // the run stopped (its last second, or Ctrl+C): the window ends now
+        }
+
+        window.End(Stopwatch.GetTimestamp());
+        return (begin, await probe.ReadAsync());
+    }
+
+    private static Task DelayUntilAsync(long timestamp, CancellationToken cancellationToken)
+    {
+        var wait = timestamp - Stopwatch.GetTimestamp();
+        return wait <= 0 ? Task.CompletedTask : Task.Delay(TimeSpan.FromSeconds(wait / (double)Stopwatch.Frequency), cancellationToken);
     }
 
     /// <summary>
@@ -114,7 +156,7 @@ public sealed class LoadDriver(LoadOptions options)
         }
     }
 
-    private async Task ReportAsync(long started, long end, CancellationToken cancellationToken)
+    private async Task ReportAsync(MeasuredWindow window, long started, long end, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         var previous = Counters.Take(_metrics);
@@ -129,7 +171,7 @@ public sealed class LoadDriver(LoadOptions options)
 
             var seconds = (now - previousAt) / (double)Stopwatch.Frequency;
             var current = Counters.Take(_metrics);
-            var window = _metrics.TakeInterArrivalWindow();
+            var gaps = _metrics.TakeInterArrivalWindow();
             var connected = Interlocked.Read(ref _metrics.Connected);
             var inBattle = Interlocked.Read(ref _metrics.InBattle);
             var point = new TimelinePoint(
@@ -143,9 +185,10 @@ public sealed class LoadDriver(LoadOptions options)
                 Math.Round((current.BytesUp - previous.BytesUp) * 8 / 1000.0 / seconds, 1),
                 Math.Round((current.BytesDown - previous.BytesDown) * 8 / 1000.0 / seconds, 1),
                 inBattle == 0 ? 0 : Math.Round((current.Snapshots - previous.Snapshots) / seconds / inBattle, 1),
-                Math.Round(window.PercentileMs(99), 1),
+                Math.Round(gaps.PercentileMs(99), 1),
                 current.Errors);
             _timeline.Add(point);
+            window.Sample(now);
             if (!options.Quiet)
             {
                 Console.WriteLine(

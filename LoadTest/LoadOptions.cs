@@ -9,6 +9,8 @@ public sealed record LoadOptions
     /// <summary>Bots started per second.</summary>
     public double Ramp { get; init; } = 50;
     public double DurationSeconds { get; init; } = 30;
+    /// <summary>Seconds from the start before the measured window opens (usually the ramp and its first battles).</summary>
+    public double WarmupSeconds { get; init; }
     public int TickRate { get; init; } = 20;
     public int Seed { get; init; } = 1;
     /// <summary>light, medium, heavy or mixed (by bot index).</summary>
@@ -20,6 +22,8 @@ public sealed record LoadOptions
     public string? ReportPath { get; init; }
     public string? PlotPath { get; init; }
     public bool Quiet { get; init; }
+    /// <summary>Processes whose CPU the report shows over the measured window (<c>--metrics NAME=URL</c>).</summary>
+    public IReadOnlyList<MetricsTarget> Metrics { get; init; } = [];
     public double? MaxLossPercent { get; init; }
     public double? MaxP99InterArrivalMs { get; init; }
     public double? MaxLoginP99Ms { get; init; }

@@ -27,11 +27,15 @@ public sealed record BattleSummary(long Starts, long EndsReceived, double Comple
 
 public sealed record ThresholdSummary(double? MaxLossPercent, double? MaxP99InterArrivalMs, double? MaxLoginP99Ms, long? MaxErrors, bool Passed, IReadOnlyList<string> Breaches);
 
+/// <summary>The run; <see cref="MeasuredSeconds"/> is the window from the warmup's end that the snapshot, fire-to-shot, traffic and CPU figures cover.</summary>
 public sealed record RunSummary(
     string Tcp, int Bots, double Ramp, double DurationSeconds, int TickRate, int Seed, string TankClass, int Threads,
-    DateTime StartedUtc, double ElapsedSeconds, long MaxConnected, long Logins, long Registrations);
+    DateTime StartedUtc, double ElapsedSeconds, long MaxConnected, long Logins, long Registrations, double WarmupSeconds, double MeasuredSeconds);
 
-/// <summary>The end of a run: the summary table, the JSON report and the plot; the thresholds' verdict.</summary>
+/// <summary>
+/// The end of a run: the summary table, the JSON report and the plot; the thresholds' verdict. Logins and handshakes
+/// cover the whole run, the timeline too; the rest covers the measured window.
+/// </summary>
 public sealed record LoadResult(
     RunSummary Run,
     LatencySummary Login,
@@ -41,6 +45,7 @@ public sealed record LoadResult(
     InputAckSummary InputAck,
     BandwidthSummary Bandwidth,
     BattleSummary Battles,
+    CpuSummary Cpu,
     long ErrorCount,
     IReadOnlyDictionary<string, long> Errors,
     ThresholdSummary Thresholds,
@@ -51,31 +56,27 @@ public sealed record LoadResult(
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // µ and × readable in the report; it is no HTML
     };
 
     [JsonIgnore]
     public IReadOnlyList<string> Breaches => Thresholds.Breaches;
 
-    public static LoadResult From(LoadOptions o, LoadMetrics m, IReadOnlyList<TimelinePoint> timeline, DateTime startedUtc, double elapsed)
+    public static LoadResult From(
+        LoadOptions o, LoadMetrics m, IReadOnlyList<TimelinePoint> timeline, DateTime startedUtc, double elapsed, WindowFigures window, CpuSummary cpu)
     {
-        var botSeconds = 0.0;
-        for (var i = 0; i < timeline.Count; i++)
-        {
-            var dt = timeline[i].Seconds - (i == 0 ? 0 : timeline[i - 1].Seconds);
-            botSeconds += timeline[i].Connected * dt;
-        }
-
+        var (traffic, botSeconds) = (window.Traffic, window.BotSeconds);
         var expected = m.ExpectedTicks;
         var loss = expected == 0 ? 0 : 100.0 * (expected - m.ReceivedTicks) / expected;
         var ia = m.InterArrival;
-        var snapshots = new SnapshotSummary(m.SnapshotsReceived, expected, m.ReceivedTicks, Math.Round(loss, 3), new InterArrivalSummary(
+        var snapshots = new SnapshotSummary(traffic.Snapshots, expected, m.ReceivedTicks, Math.Round(loss, 3), new InterArrivalSummary(
             ia.Count, LatencySummary.Round(1000.0 / o.TickRate), LatencySummary.Round(ia.PercentileMs(50)), LatencySummary.Round(ia.PercentileMs(99)),
             LatencySummary.Round(ia.MeanMs), LatencySummary.Round(ia.StdDevMs), LatencySummary.Round(ia.MaxMs)));
         var bandwidth = new BandwidthSummary(
-            m.PacketsUp, m.PacketsDown, m.BytesUp, m.BytesDown, Math.Round(botSeconds, 1),
-            botSeconds == 0 ? 0 : Math.Round(m.BytesUp * 8 / 1000.0 / botSeconds, 2),
-            botSeconds == 0 ? 0 : Math.Round(m.BytesDown * 8 / 1000.0 / botSeconds, 2),
-            "game-message payload bytes (netcode header, MAC and UDP/IP headers not included); per connected bot-second");
+            traffic.PacketsUp, traffic.PacketsDown, traffic.BytesUp, traffic.BytesDown, Math.Round(botSeconds, 1),
+            botSeconds == 0 ? 0 : Math.Round(traffic.BytesUp * 8 / 1000.0 / botSeconds, 2),
+            botSeconds == 0 ? 0 : Math.Round(traffic.BytesDown * 8 / 1000.0 / botSeconds, 2),
+            "game-message payload bytes (netcode header, MAC and UDP/IP headers not included); per connected bot-second of the measured window");
         var login = LatencySummary.Of(m.Login);
         var errors = m.Errors.OrderBy(e => e.Key, StringComparer.Ordinal).ToDictionary(e => e.Key, e => e.Value);
         var errorCount = errors.Values.Sum();
@@ -103,7 +104,8 @@ public sealed record LoadResult(
 
         return new LoadResult(
             new RunSummary($"{o.TcpHost}:{o.TcpPort}", o.Bots, o.Ramp, o.DurationSeconds, o.TickRate, o.Seed, o.TankClass, o.Threads,
-                startedUtc, Math.Round(elapsed, 2), timeline.Count == 0 ? 0 : timeline.Max(p => p.Connected), m.Logins, m.Registrations),
+                startedUtc, Math.Round(elapsed, 2), timeline.Count == 0 ? 0 : timeline.Max(p => p.Connected), m.Logins, m.Registrations,
+                o.WarmupSeconds, Math.Round(window.Seconds, 2)),
             login,
             LatencySummary.Of(m.Register),
             LatencySummary.Of(m.Handshake),
@@ -113,6 +115,7 @@ public sealed record LoadResult(
                 LatencySummary.Of(m.FireToShot), m.FireUnanswered),
             bandwidth,
             new BattleSummary(m.BattleStarts, m.BattleEnds, Math.Round(m.BattlesCompletedShares / 1e6, 2), timeline.Count == 0 ? 0 : timeline.Max(p => p.InBattle)),
+            cpu,
             errorCount,
             errors,
             new ThresholdSummary(o.MaxLossPercent, o.MaxP99InterArrivalMs, o.MaxLoginP99Ms, o.MaxErrors, breaches.Count == 0, breaches),
@@ -126,7 +129,7 @@ public sealed record LoadResult(
         static string L(LatencySummary l) => l.Count == 0 ? "-" : F($"{l.P50Ms} / {l.P95Ms} / {l.P99Ms} ms (n={l.Count})");
 
         Row("bots (max connected)", F($"{Run.Bots} ({Run.MaxConnected})"));
-        Row("run", F($"{Run.ElapsedSeconds:F1} s, ramp {Run.Ramp}/s, tick {Run.TickRate} Hz, seed {Run.Seed}"));
+        Row("run", F($"{Run.ElapsedSeconds:F1} s (warmup {Run.WarmupSeconds} s, measured {Run.MeasuredSeconds:F1} s), ramp {Run.Ramp}/s, tick {Run.TickRate} Hz, seed {Run.Seed}"));
         Row("logins / registrations", F($"{Run.Logins} / {Run.Registrations}"));
         Row("login p50/p95/p99", L(Login));
         Row("register p50/p95/p99", L(Register));
@@ -139,6 +142,22 @@ public sealed record LoadResult(
         Row("bandwidth per client up/down", F($"{Bandwidth.KbitUpPerClient} / {Bandwidth.KbitDownPerClient} kbit/s payload"));
         Row("packets up/down", F($"{Bandwidth.PacketsUp} / {Bandwidth.PacketsDown}"));
         Row("battles completed", F($"{Battles.Completed} ({Battles.Starts} bot starts, {Battles.EndsReceived} bot ends)"));
+        foreach (var p in Cpu.Processes)
+        {
+            Row($"cpu {p.Name}", p.Error is null ? F($"{p.CpuSeconds} s, {p.Cores} cores") : "-: " + p.Error);
+        }
+
+        Row("cpu all processes", Cpu.TotalCores is { } total ? F($"{total} cores") : "- (a process is missing)");
+        if (Cpu.GatewayUdpMicrosPerPacket is { } perPacket)
+        {
+            Row("gateway-udp CPU per packet", F($"{perPacket} µs ({Cpu.BotPackets} packets)"));
+        }
+
+        if (Cpu.SiloMicrosPerBattleTick is { } perBattleTick)
+        {
+            Row("silo CPU per battle-tick", F($"{perBattleTick} µs ({Cpu.BattleTicks} battle-ticks), {Cpu.SiloBattlesPerCore} battles per core at {Run.TickRate} Hz"));
+        }
+
         Row("errors", ErrorCount == 0 ? "0" : string.Join(", ", Errors.Select(e => $"{e.Key}={e.Value}")));
         Row("thresholds", Thresholds.Passed ? "held" : "BROKEN: " + string.Join("; ", Thresholds.Breaches));
         AnsiConsole.Write(table);

@@ -2,7 +2,7 @@ namespace Tanks.LoadTest;
 
 /// <summary>
 /// The plot beside the report: connected bots and bots in battle (left axis), p99 snapshot inter-arrival per second and
-/// the tick period (right axis). ScottPlot (PNG or SVG by the path's extension); if its native Skia library cannot load,
+/// the tick period (right axis), the warmup's end as a vertical line (the timeline covers the whole run). ScottPlot (PNG or SVG by the path's extension); if its native Skia library cannot load,
 /// the hand-written <see cref="SvgPlot"/> is written instead (as .svg).
 /// </summary>
 public static class RunPlot
@@ -54,6 +54,14 @@ public static class RunPlot
         tick.LegendText = "tick period (right)";
         tick.LinePattern = ScottPlot.LinePattern.Dashed;
         tick.Axes.YAxis = plot.Axes.Right;
+        if (run.WarmupSeconds > 0)
+        {
+            var warmup = plot.Add.VerticalLine(run.WarmupSeconds);
+            warmup.LegendText = "warmup end";
+            warmup.LinePattern = ScottPlot.LinePattern.Dotted;
+            warmup.Color = ScottPlot.Colors.Gray;
+        }
+
         plot.Axes.SetLimitsY(0, Math.Max(1, points.Count == 0 ? 1 : points.Max(p => p.Connected)) * 1.1, plot.Axes.Left);
         plot.Axes.SetLimitsY(0, Math.Max(2000.0 / run.TickRate, points.Count == 0 ? 0 : points.Max(p => p.P99InterArrivalMs)) * 1.1, plot.Axes.Right);
         plot.ShowLegend(ScottPlot.Alignment.LowerRight);

@@ -5,7 +5,7 @@ namespace Tanks.LoadTest;
 
 /// <summary>
 /// The run over time as a self-contained SVG (no native graphics library): connected bots and bots in battle on the
-/// left axis, p99 snapshot inter-arrival of each second on the right axis.
+/// left axis, p99 snapshot inter-arrival of each second on the right axis, the warmup's end as a vertical line.
 /// </summary>
 public static class SvgPlot
 {
@@ -47,6 +47,13 @@ public static class SvgPlot
         svg.Append(F($"<text transform=\"translate({Width - 16},{Top + plotH / 2}) rotate(90)\" text-anchor=\"middle\" fill=\"#d62728\">p99 snapshot inter-arrival (ms)</text>\n"));
         var expected = YMs(1000.0 / run.TickRate);
         svg.Append(F($"<line x1=\"{Left}\" y1=\"{expected:F1}\" x2=\"{Left + plotW}\" y2=\"{expected:F1}\" stroke=\"#d62728\" stroke-dasharray=\"4 4\" opacity=\"0.5\"/>\n"));
+
+        if (run.WarmupSeconds > 0)
+        {
+            var x = X(run.WarmupSeconds);
+            svg.Append(F($"<line x1=\"{x:F1}\" y1=\"{Top}\" x2=\"{x:F1}\" y2=\"{Top + plotH}\" stroke=\"#777\" stroke-dasharray=\"2 3\" data-series=\"warmup end\"/>\n"));
+            svg.Append(F($"<text x=\"{x + 4:F1}\" y=\"{Top + plotH - 6}\" fill=\"#777\">warmup end</text>\n"));
+        }
 
         Line(svg, points, p => X(p.Seconds), p => YBots(p.Connected), "#1f77b4", "connected");
         Line(svg, points, p => X(p.Seconds), p => YBots(p.InBattle), "#2ca02c", "in battle");

@@ -5,8 +5,9 @@ using Tanks.Tests.Infrastructure;
 namespace Tanks.Tests.LoadTest;
 
 /// <summary>
-/// The CI smoke of the load tool: 4 bots for ~15 s against real processes (duel map, 10 s battles), generous thresholds;
-/// the tool must exit 0 and write a complete report and the plot.
+/// The CI smoke of the load tool: 4 bots for ~15 s against real processes (duel map, 10 s battles), generous thresholds,
+/// a 3 s warmup and every process's /metrics; the tool must exit 0 and write a complete report (CPU included), the
+/// plot, and a curve from that report.
 /// </summary>
 public sealed class LoadToolSmokeTests
 {
@@ -26,14 +27,17 @@ public sealed class LoadToolSmokeTests
         tcpSettings["TcpGateway__AuthBurstPerAddress"] = "1000";
         tcpSettings["TcpGateway__AuthRequestsPerMinutePerAddress"] = "60000";
         var tcp = await stack.StartTcpGatewayAsync(tcpSettings);
-        await stack.StartUdpGatewayAsync(port: udpPort);
+        var udp = await stack.StartUdpGatewayAsync(port: udpPort);
 
         var dir = Directory.CreateTempSubdirectory("tanks-load-");
         var report = Path.Combine(dir.FullName, "report.json");
         var plot = Path.Combine(dir.FullName, "report.png");
         var (exit, output) = await RunToolAsync(
             "--tcp", $"127.0.0.1:{tcp.Port}", "--bots", "4", "--ramp", "10", "--duration", "15", "--seed", Random.Shared.Next(1, 99999).ToString(),
-            "--report", report, "--plot", plot,
+            "--report", report, "--plot", plot, "--warmup", "3",
+            "--metrics", $"silo=http://127.0.0.1:{stack.SiloHttpPort}/metrics",
+            "--metrics", $"gateway-udp=http://127.0.0.1:{udp.MetricsPort}/metrics",
+            "--metrics", $"gateway-tcp=http://127.0.0.1:{tcp.MetricsPort}/metrics",
             "--max-loss-percent", "5", "--max-p99-interarrival-ms", "400", "--max-login-p99-ms", "5000", "--max-errors", "0");
 
         Assert.True(exit == 0, $"exit code {exit}\n{output}\n{stack.AllOutput}");
@@ -44,6 +48,8 @@ public sealed class LoadToolSmokeTests
         var root = json.RootElement;
         Assert.Equal(4, root.GetProperty("run").GetProperty("bots").GetInt32());
         Assert.Equal(4, root.GetProperty("run").GetProperty("maxConnected").GetInt64());
+        Assert.Equal(3, root.GetProperty("run").GetProperty("warmupSeconds").GetDouble());
+        Assert.InRange(root.GetProperty("run").GetProperty("measuredSeconds").GetDouble(), 10.5, 12.5);
         Assert.Equal(4, root.GetProperty("register").GetProperty("count").GetInt64()); // new seed: every bot registers
         Assert.True(root.GetProperty("register").GetProperty("p99Ms").GetDouble() > 0);
         Assert.Equal(4, root.GetProperty("handshake").GetProperty("count").GetInt64());
@@ -63,9 +69,32 @@ public sealed class LoadToolSmokeTests
         Assert.True(root.GetProperty("thresholds").GetProperty("passed").GetBoolean());
         Assert.True(root.GetProperty("timeline").GetArrayLength() >= 10);
 
+        var cpu = root.GetProperty("cpu");
+        Assert.Equal(
+            new[] { "silo", "gateway-udp", "gateway-tcp", "loadtest" },
+            cpu.GetProperty("processes").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+        foreach (var process in cpu.GetProperty("processes").EnumerateArray())
+        {
+            Assert.True(process.GetProperty("cores").ValueKind == JsonValueKind.Number && process.GetProperty("cores").GetDouble() > 0, process.ToString());
+        }
+
+        Assert.True(cpu.GetProperty("totalCores").GetDouble() > 0, cpu.ToString());
+        Assert.True(cpu.GetProperty("gatewayUdpMicrosPerPacket").GetDouble() > 0, cpu.ToString());
+        Assert.True(cpu.GetProperty("siloMicrosPerBattleTick").GetDouble() > 0, cpu.ToString());
+        Assert.True(cpu.GetProperty("siloBattlesPerCore").GetDouble() > 0, cpu.ToString());
+
         Assert.True(File.Exists(plot));
         var png = await File.ReadAllBytesAsync(plot);
         Assert.True(png.Length > 1000 && png.AsSpan(1, 3).SequenceEqual("PNG"u8), "not a PNG plot");
+
+        var curvePlot = Path.Combine(dir.FullName, "curve.svg");
+        (exit, output) = await RunToolAsync("curve", "--out", curvePlot, report);
+        Assert.True(exit == 0, $"curve: exit code {exit}\n{output}");
+        Assert.Contains("<svg", await File.ReadAllTextAsync(curvePlot));
+        using var curve = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dir.FullName, "curve.json")));
+        var point = Assert.Single(curve.RootElement.GetProperty("points").EnumerateArray());
+        Assert.Equal(4, point.GetProperty("bots").GetInt32());
+        Assert.Equal(4, point.GetProperty("cores").EnumerateObject().Count());
         dir.Delete(recursive: true);
     }
 
@@ -82,7 +111,8 @@ public sealed class LoadToolSmokeTests
         Assert.True(exit == 1, $"exit code {exit}\n{output}");
     }
 
-    private static async Task<(int Exit, string Output)> RunToolAsync(params string[] args)
+    /// <summary>Runs the built tool as a process; its exit code and everything it printed.</summary>
+    internal static async Task<(int Exit, string Output)> RunToolAsync(params string[] args)
     {
         var info = new ProcessStartInfo("dotnet", [Repo.ProcessDll("LoadTest", "Tanks.LoadTest.dll"), .. args])
         {
