@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Tanks.Grains.Interfaces.Sessions;
 
 /// <summary>One battle (key: battle id): a server-authoritative fixed-tick simulation.</summary>
@@ -9,7 +11,12 @@ public interface ISessionGrain : IGrainWithGuidKey
     Task StartAsync(BattleAssignment assignment);
 
     /// <summary>A gateway's batch for one tick: the latest input of each of its players in this battle.</summary>
+    /// <remarks>
+    /// One-way: no response message per battle per tick (a third of the Orleans messages a battle costs). A batch lost
+    /// on the way is superseded by the next tick's, so there is nothing a sender could do with an answer.
+    /// </remarks>
     [Alias("SubmitInputs")]
+    [OneWay]
     Task SubmitInputsAsync(InputBatch batch);
 
     /// <summary>Subscribes a gateway to this battle's frames (renew periodically; observers are not durable).</summary>
