@@ -15,8 +15,8 @@ namespace Tanks.Gateway.Udp.Game;
 /// </summary>
 internal sealed class BattleRoom : ISessionObserver, IDisposable
 {
-    /// <summary>Ticks without a frame after which pending inputs go anyway.</summary>
-    private const int FallbackFlushTicks = 4;
+    /// <summary>How long before the battle's next tick (as a share of the tick period) the inputs are sent.</summary>
+    private const double FlushLead = 0.4;
 
     [ThreadStatic]
     private static SnapshotEncoder? t_encoder;
@@ -67,16 +67,17 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
 
     public bool TryGetPlayer(long userId, out BattlePlayer player) => _players.TryGetValue(userId, out player!);
 
-    /// <summary>Starts the fallback input flush and the ~10 s subscription renewal.</summary>
+    /// <summary>Starts the input flush and the ~10 s subscription renewal.</summary>
     /// <remarks>
-    /// Inputs go to the battle when a frame comes in (<see cref="OnFrames"/>): right after the battle's tick, so they are
-    /// there for the next one, and with no timer of their own to wake a thread per battle per tick. The timer only
-    /// covers frames that stop coming (a lapsed subscription until its renewal).
+    /// Inputs go to the battle once per tick, shortly before its next tick: each frame re-arms the one-shot flush for
+    /// <see cref="FlushLead"/> before the tick after it, so an input waits half a tick on average before it is applied.
+    /// Battles of one tick phase (<c>TickGrid</c>) send their frames together, so their rooms' flushes fall due together
+    /// and one timer wake-up serves them all. Without frames (a lapsed subscription until its renewal) it flushes once per tick.
     /// </remarks>
     public void Start()
     {
-        var fallback = TimeSpan.FromSeconds(FallbackFlushTicks / (double)TickRate);
-        _tickTimer = new Timer(_ => FlushInputs(), null, fallback, fallback);
+        var period = TimeSpan.FromSeconds(1.0 / TickRate);
+        _tickTimer = new Timer(_ => OnFlushTimer(), null, period, Timeout.InfiniteTimeSpan);
         _renewTimer = new Timer(_ => Renew(), null, GameGateway.RenewPeriod, GameGateway.RenewPeriod);
     }
 
@@ -180,7 +181,28 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
             OnFrame(frame);
         }
 
+        RearmFlush((1 - FlushLead) / TickRate);
+    }
+
+    private void OnFlushTimer()
+    {
         FlushInputs();
+        RearmFlush(1.0 / TickRate); // the next frame re-arms it sooner
+    }
+
+    private void RearmFlush(double seconds)
+    {
+        try
+        {
+            if (!_closed)
+            {
+                _tickTimer?.Change(TimeSpan.FromSeconds(seconds), Timeout.InfiniteTimeSpan);
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // closed meanwhile
+        }
     }
 
     private void OnFrame(BattleFrame frame)
