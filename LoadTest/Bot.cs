@@ -98,7 +98,8 @@ public sealed class Bot
     }
 
     /// <summary>One pass of the driver: socket, state machine, payloads, input when due. Driver thread only.</summary>
-    public void Pump(long now, SemaphoreSlim authSlots, CancellationToken cancellationToken)
+    /// <param name="readable">null: no readiness polling (drain the socket); true/false: the OS did or did not report datagrams.</param>
+    public void Pump(long now, bool? readable, SemaphoreSlim authSlots, CancellationToken cancellationToken)
     {
         switch (_phase)
         {
@@ -116,7 +117,15 @@ public sealed class Bot
 
         _nextPumpAt = now + HousekeepingTicks;
         var udp = _udp!;
-        udp.Update();
+        if (readable is { } reported)
+        {
+            udp.UpdateReadiness(reported);
+        }
+        else
+        {
+            udp.Update();
+        }
+
         var state = udp.State;
         if (_phase == Phase.Connecting)
         {

@@ -104,49 +104,65 @@ public sealed class LoadDriver(LoadOptions options)
     }
 
     /// <summary>
-    /// One driver thread's bots: a pass pumps the bots whose sockets have datagrams (one epoll wait per pass tells which)
-    /// and those with an input or housekeeping due, so the cost follows packets, not bots × passes.
+    /// One driver thread's bots. Each pass pumps the bots whose sockets have datagrams (one epoll wait tells which, so a
+    /// datagram costs one read and no socket query), and once a millisecond the bots with an input or housekeeping due:
+    /// the cost follows packets, not bots × passes. Without epoll (not Linux) every bot is pumped every millisecond.
     /// </summary>
     private void DriveSlice(Bot[] bots, int slot, int slots, Func<int> released, long end, SemaphoreSlim authSlots, CancellationToken cancellationToken)
     {
         using var poller = ReadinessPoller.TryCreate();
         var started = new bool[bots.Length];
-        var ready = new bool[bots.Length];
         var watched = new NetcodeUdpClient?[bots.Length];
+        var ready = new int[ReadinessPoller.MaxEvents];
+        var scanPeriod = Stopwatch.Frequency / 1000;
+        var nextScan = 0L;
         while (!cancellationToken.IsCancellationRequested && Stopwatch.GetTimestamp() < end)
         {
-            var count = released();
             var now = Stopwatch.GetTimestamp();
-            for (var i = slot; i < count; i += slots)
+            if (now >= nextScan)
             {
-                var bot = bots[i];
-                if (!started[i])
+                nextScan = now + scanPeriod;
+                var count = released();
+                for (var i = slot; i < count; i += slots)
                 {
-                    started[i] = true;
-                    bot.Start(authSlots, cancellationToken);
-                }
+                    if (!started[i])
+                    {
+                        started[i] = true;
+                        bots[i].Start(authSlots, cancellationToken);
+                    }
 
-                if (poller is not null && !ready[i] && !bot.IsDue(now))
-                {
-                    continue;
-                }
-
-                ready[i] = false;
-                bot.Pump(Stopwatch.GetTimestamp(), authSlots, cancellationToken);
-                if (poller is not null && bot.Udp is { } udp && !ReferenceEquals(watched[i], udp))
-                {
-                    watched[i] = udp;
-                    poller.Watch(udp.SocketHandle, i);
+                    if (poller is null)
+                    {
+                        bots[i].Pump(Stopwatch.GetTimestamp(), null, authSlots, cancellationToken);
+                    }
+                    else if (bots[i].IsDue(now))
+                    {
+                        PumpWatched(i, readable: false);
+                    }
                 }
             }
 
             if (poller is null)
             {
                 Thread.Sleep(1);
+                continue;
             }
-            else
+
+            var readable = poller.Wait(1, ready);
+            for (var k = 0; k < readable; k++)
             {
-                poller.Wait(1, ready);
+                PumpWatched(ready[k], readable: true);
+            }
+        }
+
+        void PumpWatched(int i, bool readable)
+        {
+            var bot = bots[i];
+            bot.Pump(Stopwatch.GetTimestamp(), readable, authSlots, cancellationToken);
+            if (bot.Udp is { } udp && !ReferenceEquals(watched[i], udp))
+            {
+                watched[i] = udp;
+                poller!.Watch(udp.SocketHandle, i);
             }
         }
 

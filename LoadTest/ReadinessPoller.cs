@@ -16,7 +16,7 @@ public sealed unsafe partial class ReadinessPoller : IDisposable
     private const int EpollCtlMod = 3;
     private const int EExist = 17;
     private const int EIntr = 4;
-    private const int MaxEvents = 256;
+    public const int MaxEvents = 256;
 
     // struct epoll_event is packed on x86-64 (12 bytes), naturally aligned elsewhere (16 bytes).
     private static readonly int Stride = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 12 : 16;
@@ -63,13 +63,13 @@ public sealed unsafe partial class ReadinessPoller : IDisposable
         }
     }
 
-    /// <summary>Waits up to <paramref name="timeoutMs"/> for readable sockets and marks their tags in <paramref name="ready"/>.</summary>
-    public int Wait(int timeoutMs, bool[] ready)
+    /// <summary>Waits up to <paramref name="timeoutMs"/> for readable sockets; their tags go to <paramref name="ready"/>, the count is returned.</summary>
+    public int Wait(int timeoutMs, int[] ready)
     {
         int count;
         fixed (byte* events = _events)
         {
-            count = EpollWait(_epoll, events, MaxEvents, timeoutMs);
+            count = EpollWait(_epoll, events, Math.Min(MaxEvents, ready.Length), timeoutMs);
         }
 
         if (count < 0)
@@ -79,11 +79,7 @@ public sealed unsafe partial class ReadinessPoller : IDisposable
 
         for (var i = 0; i < count; i++)
         {
-            var tag = BinaryPrimitives.ReadInt64LittleEndian(_events.AsSpan(i * Stride + DataOffset));
-            if ((ulong)tag < (ulong)ready.Length)
-            {
-                ready[tag] = true;
-            }
+            ready[i] = (int)BinaryPrimitives.ReadInt64LittleEndian(_events.AsSpan(i * Stride + DataOffset));
         }
 
         return count;

@@ -99,6 +99,7 @@ public sealed class NetcodeUdpClient : IDisposable
         try
         {
             socket.Bind(new IPEndPoint(local, 0));
+            socket.Blocking = false; // reads only what is there (UpdateReadable must never block on a stale readiness report)
             return new NetcodeUdpClient(socket, options);
         }
         catch
@@ -147,7 +148,17 @@ public sealed class NetcodeUdpClient : IDisposable
     }
 
     /// <summary>Drains received datagrams and runs the state machine (sends what is due, applies timeouts).</summary>
-    public void Update()
+    public void Update() => Update(readable: false, drain: true);
+
+    /// <summary>
+    /// For a caller that watches this client's socket with the OS (epoll, level-triggered, see <see cref="SocketHandle"/>):
+    /// <paramref name="readable"/> = the OS reported datagrams, so one is read without asking the socket first (no
+    /// <c>ioctl</c>; the OS reports again while more wait); false = nothing is read (the OS would have said). Then the
+    /// state machine runs. Many clients on one thread then cost system calls per datagram, not per client per pass.
+    /// </summary>
+    public void UpdateReadiness(bool readable) => Update(readable, drain: false);
+
+    private void Update(bool readable, bool drain)
     {
         lock (_lock)
         {
@@ -157,7 +168,7 @@ public sealed class NetcodeUdpClient : IDisposable
             }
 
             var now = Now;
-            while (_socket.Available > 0)
+            while (readable || (drain && _socket.Available > 0))
             {
                 int length;
                 try
@@ -166,12 +177,17 @@ public sealed class NetcodeUdpClient : IDisposable
                 }
                 catch (SocketException)
                 {
-                    break; // e.g. ICMP port unreachable surfaced as a reset: nothing to read
+                    break; // e.g. ICMP port unreachable surfaced as a reset, or (readable) nothing after all: nothing to read
                 }
 
                 if (NetcodeAddress.TryFromSocketAddress(_from, out var from))
                 {
                     _client.ProcessPacket(_receiveBuffer.AsSpan(0, length), from, now);
+                }
+
+                if (readable)
+                {
+                    break;
                 }
             }
 
