@@ -1,0 +1,244 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Tanks.Grains.Accounts;
+
+namespace Tanks.LoginBench;
+
+/// <summary>The command line; exit 0 = done without errors, 2 = done but logins failed, 1 = usage or fatal error.</summary>
+public static class BenchCommand
+{
+    public const int Done = 0;
+    public const int Fatal = 1;
+    public const int Errors = 2;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var defaults = new AccountOptions();
+        var tcp = new Option<string>("--tcp") { Description = "Gateway.Tcp endpoint host:port", DefaultValueFactory = _ => "127.0.0.1:8888" };
+        var accounts = new Option<int>("--accounts") { Description = "accounts to log in with (registered on the first run of a seed)", DefaultValueFactory = _ => 64 };
+        var concurrency = new Option<int>("--concurrency") { Description = "closed-loop clients in the saturation phase (default 4 × cores)", DefaultValueFactory = _ => 4 * Environment.ProcessorCount };
+        var seconds = new Option<double>("--seconds") { Description = "measured seconds per phase (after the warm-up)", DefaultValueFactory = _ => 15 };
+        var warmup = new Option<double>("--warmup") { Description = "warm-up seconds before each phase's window", DefaultValueFactory = _ => 2 };
+        var repeats = new Option<int>("--repeats") { Description = "repeats; the summary is their median", DefaultValueFactory = _ => 3 };
+        var seed = new Option<int>("--seed") { Description = "account names lb<seed>_<index>", DefaultValueFactory = _ => 1 };
+        var fraction = new Option<double>("--open-fraction") { Description = "open-loop rate as a fraction of the ceiling", DefaultValueFactory = _ => 0.8 };
+        var inFlight = new Option<int>("--max-in-flight") { Description = "open-loop cap on logins in flight (Gateway.Tcp allows 32 connections per address)", DefaultValueFactory = _ => 30 };
+        var memory = new Option<int>("--argon2-memory-kib") { Description = "Argon2id memory of the silo (Accounts:Argon2MemoryKiB)", DefaultValueFactory = _ => defaults.Argon2MemoryKiB };
+        var iterations = new Option<int>("--argon2-iterations") { Description = "Argon2id passes of the silo (Accounts:Argon2Iterations)", DefaultValueFactory = _ => defaults.Argon2Iterations };
+        var timeout = new Option<double>("--timeout") { Description = "seconds a login may take before it counts as a timeout", DefaultValueFactory = _ => 15 };
+        var cpuPid = new Option<string[]>("--cpu-pid") { Description = "name=pid of a stack process whose CPU to report per phase (repeatable)" };
+        var report = new Option<string?>("--report") { Description = "JSON report path" };
+        var hashOnly = new Option<bool>("--hash-only") { Description = "only time the hash (--repeats times) and print the ceiling; no stack needed" };
+
+        var root = new RootCommand(
+            "Tanks login bench: login throughput against the Argon2id ceiling (cores ÷ one hash), and login latency at a fraction of it.")
+        {
+            tcp, accounts, concurrency, seconds, warmup, repeats, seed, fraction, inFlight, memory, iterations, timeout, cpuPid, report, hashOnly,
+        };
+
+        var exit = Fatal;
+        root.SetAction(async (parse, cancellationToken) =>
+        {
+            BenchOptions options;
+            try
+            {
+                var (host, port) = ParseEndpoint(parse.GetValue(tcp)!);
+                options = new BenchOptions
+                {
+                    TcpHost = host,
+                    TcpPort = port,
+                    Accounts = InRange(parse.GetValue(accounts), 1, 100_000, "--accounts"),
+                    Concurrency = InRange(parse.GetValue(concurrency), 1, 1024, "--concurrency"),
+                    Seconds = InRange(parse.GetValue(seconds), 0.5, 3600, "--seconds"),
+                    WarmupSeconds = InRange(parse.GetValue(warmup), 0, 600, "--warmup"),
+                    Repeats = InRange(parse.GetValue(repeats), 1, 100, "--repeats"),
+                    Seed = InRange(parse.GetValue(seed), 0, int.MaxValue, "--seed"),
+                    OpenFraction = InRange(parse.GetValue(fraction), 0.01, 2, "--open-fraction"),
+                    MaxInFlight = InRange(parse.GetValue(inFlight), 1, 1024, "--max-in-flight"),
+                    Argon2MemoryKiB = InRange(parse.GetValue(memory), 8 * 1024, 1024 * 1024, "--argon2-memory-kib"),
+                    Argon2Iterations = InRange(parse.GetValue(iterations), 1, 10, "--argon2-iterations"),
+                    RequestTimeout = TimeSpan.FromSeconds(InRange(parse.GetValue(timeout), 0.5, 120, "--timeout")),
+                    ReportPath = parse.GetValue(report),
+                    CpuPids = ParsePids(parse.GetValue(cpuPid) ?? []),
+                };
+            }
+            catch (ArgumentException ex)
+            {
+                await Console.Error.WriteLineAsync($"error: {ex.Message}");
+                exit = Fatal;
+                return exit;
+            }
+
+            try
+            {
+                exit = parse.GetValue(hashOnly) ? HashOnly(options) : await RunBenchAsync(options, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                await Console.Error.WriteLineAsync("cancelled");
+                exit = Fatal;
+            }
+            catch (Exception ex)
+            {
+                await Console.Error.WriteLineAsync($"fatal: {ex}");
+                exit = Fatal;
+            }
+
+            return exit;
+        });
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                await Console.Error.WriteLineAsync($"error: {error.Message}");
+            }
+
+            return Fatal;
+        }
+
+        var code = await parsed.InvokeAsync();
+        return parsed.Action is System.CommandLine.Help.HelpAction ? code : exit;
+    }
+
+    private static async Task<int> RunBenchAsync(BenchOptions options, CancellationToken cancellationToken)
+    {
+        var startedAt = DateTimeOffset.UtcNow;
+        var cores = Environment.ProcessorCount;
+        var accountOptions = new AccountOptions { Argon2MemoryKiB = options.Argon2MemoryKiB, Argon2Iterations = options.Argon2Iterations };
+        Console.WriteLine(Inv($"login bench → {options.TcpHost}:{options.TcpPort}: {cores} cores, Argon2id m={options.Argon2MemoryKiB} KiB t={options.Argon2Iterations} p=1, ")
+            + Inv($"{options.Accounts} accounts (seed {options.Seed}), {options.Concurrency} clients, {options.WarmupSeconds:0.#} s warm-up + {options.Seconds:0.#} s per phase, {options.Repeats} repeat(s)"));
+        if (options.Concurrency > 32 || options.MaxInFlight > 32)
+        {
+            Console.WriteLine("note: Gateway.Tcp allows 32 connections per address by default (TcpGateway__MaxConnectionsPerAddress); beyond it logins fail with too_many_connections");
+        }
+
+        if (options.Accounts < options.Concurrency)
+        {
+            Console.WriteLine("note: fewer accounts than clients: clients share accounts, and one account's logins are answered one at a time");
+        }
+
+        var driver = new LoginDriver(options);
+        if (await driver.PingAsync(cancellationToken) is { } unreachable)
+        {
+            await Console.Error.WriteLineAsync($"fatal: Gateway.Tcp at {options.TcpHost}:{options.TcpPort} does not answer: {unreachable}");
+            return Fatal;
+        }
+
+        var prepared = await driver.PrepareAccountsAsync(cancellationToken);
+        Console.WriteLine(Inv($"accounts: {prepared.Registered} registered, {prepared.LoggedIn} already there, in {prepared.Seconds:F1} s")
+            + (prepared.Registered > 0 ? " (a new account costs two hashes: the login that finds no account, then the registration)" : ""));
+        if (prepared.Failures.Count > 0)
+        {
+            await Console.Error.WriteLineAsync("fatal: accounts failed: " + string.Join(", ", prepared.Failures.Select(f => $"{f.Key} {f.Value}"))
+                + (prepared.Failures.ContainsKey("auth_rate_limited")
+                    ? " (the bench runs from one address: raise TcpGateway__AuthBurstPerAddress and TcpGateway__AuthRequestsPerMinutePerAddress)"
+                    : ""));
+            return Fatal;
+        }
+
+        var cpu = new CpuMeter(options.CpuPids);
+        var runs = new List<RepeatResult>();
+        for (var repeat = 1; repeat <= options.Repeats; repeat++)
+        {
+            // The hash is timed while the stack is idle: the ceiling is what this machine gives now. The stack's own
+            // CPU meanwhile is its idle cost (timers, dashboard), to set apart from its cost per login.
+            var idleStart = cpu.Take();
+            var hash = HashTiming.Measure(accountOptions);
+            var idle = CpuMeter.Between(idleStart, cpu.Take(), 0);
+            var saturation = await driver.SaturateAsync(hash, cpu, cancellationToken);
+            var open = await driver.OpenLoopAsync(hash.CeilingPerSecond * options.OpenFraction, cpu, cancellationToken);
+            var run = new RepeatResult(repeat, hash, idle, saturation, open);
+            runs.Add(run);
+            Console.WriteLine(BenchReport.FormatRepeat(run));
+        }
+
+        var result = new BenchReport(
+            "Tools/LoginBench",
+            startedAt,
+            new Dictionary<string, object>
+            {
+                ["tcp"] = $"{options.TcpHost}:{options.TcpPort}",
+                ["accounts"] = options.Accounts,
+                ["concurrency"] = options.Concurrency,
+                ["seconds"] = options.Seconds,
+                ["warmupSeconds"] = options.WarmupSeconds,
+                ["repeats"] = options.Repeats,
+                ["seed"] = options.Seed,
+                ["openFraction"] = options.OpenFraction,
+                ["maxInFlight"] = options.MaxInFlight,
+                ["timeoutSeconds"] = options.RequestTimeout.TotalSeconds,
+            },
+            new MachineInfo(cores, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription, options.Argon2MemoryKiB, options.Argon2Iterations),
+            prepared,
+            runs,
+            MedianResult.Of(runs),
+            runs.Sum(r => r.ErrorCount));
+        Console.WriteLine(result.FormatSummary());
+        if (options.ReportPath is { } path)
+        {
+            var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (directory is not null)
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            await File.WriteAllTextAsync(path, result.ToJson(), cancellationToken);
+            Console.WriteLine($"report: {path}");
+        }
+
+        return result.ErrorCount == 0 ? Done : Errors;
+    }
+
+    private static int HashOnly(BenchOptions options)
+    {
+        var accountOptions = new AccountOptions { Argon2MemoryKiB = options.Argon2MemoryKiB, Argon2Iterations = options.Argon2Iterations };
+        var results = new List<HashResult>();
+        for (var repeat = 1; repeat <= options.Repeats; repeat++)
+        {
+            var hash = HashTiming.Measure(accountOptions);
+            results.Add(hash);
+            Console.WriteLine(Inv($"hash {hash.MedianMs:F2} ms (min {hash.MinMs:F2}, max {hash.MaxMs:F2}, CPU {hash.CpuMs:F2} ms, {hash.MinorFaultsPerHash:F0} faults) → ceiling {hash.CeilingPerSecond:F1}/s; ")
+                + Inv($"{Environment.ProcessorCount} threads hashing at once: {hash.ParallelPerSecond:F1}/s"));
+        }
+
+        Console.WriteLine(Inv($"median: hash {BenchMath.Median(results.Select(r => r.MedianMs)):F2} ms, ceiling {BenchMath.Median(results.Select(r => r.CeilingPerSecond)):F1}/s, ")
+            + Inv($"parallel {BenchMath.Median(results.Select(r => r.ParallelPerSecond)):F1}/s"));
+        return Done;
+    }
+
+    public static (string Host, int Port) ParseEndpoint(string value)
+    {
+        var colon = value.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(value.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        {
+            throw new ArgumentException($"'{value}' is not host:port");
+        }
+
+        return (value[..colon], port);
+    }
+
+    private static List<(string Name, int Pid)> ParsePids(string[] values)
+    {
+        var list = new List<(string, int)>();
+        foreach (var value in values)
+        {
+            var eq = value.IndexOf('=');
+            if (eq <= 0 || !int.TryParse(value.AsSpan(eq + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid <= 0)
+            {
+                throw new ArgumentException($"--cpu-pid '{value}' is not name=pid");
+            }
+
+            list.Add((value[..eq], pid));
+        }
+
+        return list;
+    }
+
+    private static T InRange<T>(T value, T min, T max, string name) where T : System.Numerics.INumber<T>
+        => value >= min && value <= max ? value : throw new ArgumentException($"{name} must be within {min}..{max}");
+
+    private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
