@@ -32,7 +32,7 @@ public static class LoadCommand
         var seed = new Option<int>("--seed") { Description = "seed of the bot names and their driving", DefaultValueFactory = _ => 1 };
         var tankClass = new Option<string>("--class") { Description = "light, medium, heavy or mixed", DefaultValueFactory = _ => "mixed" };
         var threads = new Option<int>("--threads") { Description = "driver threads", DefaultValueFactory = _ => Math.Clamp(Environment.ProcessorCount, 1, 4) };
-        var report = new Option<string?>("--report") { Description = "JSON report path" };
+        var report = new Option<string?>("--report") { Description = "JSON report path (default: load/loadtest-<UTC time>.json; the plot beside it)" };
         var plot = new Option<string?>("--plot") { Description = "plot path, .png or .svg (default: the report's path with .png)" };
         var quiet = new Option<bool>("--quiet") { Description = "no live line per second" };
         var maxLoss = new Option<double?>("--max-loss-percent") { Description = "threshold: snapshot loss %" };
@@ -53,7 +53,8 @@ public static class LoadCommand
             try
             {
                 var (host, port) = ParseEndpoint(parse.GetValue(tcp)!);
-                var reportPath = parse.GetValue(report);
+                var reportPath = parse.GetValue(report)
+                    ?? Path.Combine("load", $"loadtest-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}.json");
                 var durationSeconds = Positive(parse.GetValue(duration), "--duration");
                 options = new LoadOptions
                 {
@@ -68,7 +69,7 @@ public static class LoadCommand
                     TankClass = BotBrain.ValidateClass(parse.GetValue(tankClass)!),
                     Threads = Positive(parse.GetValue(threads), "--threads"),
                     ReportPath = reportPath,
-                    PlotPath = parse.GetValue(plot) ?? (reportPath is null ? null : Path.ChangeExtension(reportPath, ".png")),
+                    PlotPath = parse.GetValue(plot) ?? Path.ChangeExtension(reportPath, ".png"),
                     Quiet = parse.GetValue(quiet),
                     Metrics = Targets(parse.GetValue(metrics) ?? []),
                     MaxLossPercent = parse.GetValue(maxLoss),

@@ -13,19 +13,20 @@ var sharedEnvironment = new Dictionary<string, string>
 };
 
 // A local demo matches at once: a 1v1 on the duel map as soon as two players queue (unless the user set otherwise).
-var siloEnvironment = new Dictionary<string, string>(sharedEnvironment);
-foreach (var (key, value) in new Dictionary<string, string>
+var siloEnvironment = WithDefaults(new()
 {
     ["Matchmaking__ReducedTeamsAfter"] = "00:00:00",
     ["Matchmaking__AnyTeamsAfter"] = "00:00:00",
     ["Matchmaking__Map"] = "duel",
-})
+});
+
+// Every client of a local stack comes from 127.0.0.1 (sample clients, the load tool's bots): Gateway.Tcp's per-address
+// login limit, a guard against password guessing from one address, would throttle a load run. Raised unless set.
+var tcpGatewayEnvironment = WithDefaults(new()
 {
-    if (Environment.GetEnvironmentVariable(key) is null)
-    {
-        siloEnvironment[key] = value;
-    }
-}
+    ["TcpGateway__AuthBurstPerAddress"] = "100000",
+    ["TcpGateway__AuthRequestsPerMinutePerAddress"] = "1000000",
+});
 
 var stop = new CancellationTokenSource(); // never disposed: signal handlers may fire until the process ends
 // Ctrl-C, SIGTERM (kill, timeout, CI) and SIGHUP (terminal closed) all stop the stack the same way: the default
@@ -41,7 +42,7 @@ try
     processes.Add(silo);
     await silo.WaitHealthyAsync("http://127.0.0.1:8080/health/ready", stop.Token);
 
-    var tcp = StackProcess.Start("gateway-tcp", Path.Combine(root, "Gateway.Tcp", "bin", configuration, "net10.0", "Tanks.Gateway.Tcp.dll"), sharedEnvironment);
+    var tcp = StackProcess.Start("gateway-tcp", Path.Combine(root, "Gateway.Tcp", "bin", configuration, "net10.0", "Tanks.Gateway.Tcp.dll"), tcpGatewayEnvironment);
     processes.Add(tcp);
     await tcp.WaitHealthyAsync("http://127.0.0.1:8000/health/ready", stop.Token);
 
@@ -88,4 +89,19 @@ void Stop(PosixSignalContext context)
 {
     context.Cancel = true;
     stop.Cancel();
+}
+
+// The shared environment plus these settings, each only where the user has not set it.
+Dictionary<string, string> WithDefaults(Dictionary<string, string> defaults)
+{
+    var environment = new Dictionary<string, string>(sharedEnvironment);
+    foreach (var (key, value) in defaults)
+    {
+        if (Environment.GetEnvironmentVariable(key) is null)
+        {
+            environment[key] = value;
+        }
+    }
+
+    return environment;
 }
