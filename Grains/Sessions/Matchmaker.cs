@@ -10,17 +10,19 @@ public static class Matchmaker
     /// <summary>
     /// Takes battles off the front of <paramref name="queue"/> (oldest first) and returns them; players left over stay
     /// queued. Within a battle, players alternate between the teams in queue order, so each side gets early and late joiners.
+    /// <paramref name="maxTeamSize"/>: what the map holds (<see cref="MapCapacity"/>); teams never grow past it.
     /// </summary>
-    public static List<FormedBattle> Form(List<QueuedPlayer> queue, DateTimeOffset now, MatchmakingOptions options)
+    public static List<FormedBattle> Form(List<QueuedPlayer> queue, DateTimeOffset now, MatchmakingOptions options, int maxTeamSize = int.MaxValue)
     {
+        var fullTeam = Math.Max(1, Math.Min(options.TeamSize, maxTeamSize));
         var battles = new List<FormedBattle>();
         while (queue.Count >= 2)
         {
             var waited = now - queue[0].QueuedAt;
             var smallestTeam = waited >= options.AnyTeamsAfter ? 1
-                : waited >= options.ReducedTeamsAfter ? Math.Min(options.ReducedTeamSize, options.TeamSize)
-                : options.TeamSize;
-            var teamSize = Math.Min(options.TeamSize, queue.Count / 2);
+                : waited >= options.ReducedTeamsAfter ? Math.Min(options.ReducedTeamSize, fullTeam)
+                : fullTeam;
+            var teamSize = Math.Min(fullTeam, queue.Count / 2);
             if (teamSize < smallestTeam)
             {
                 break;

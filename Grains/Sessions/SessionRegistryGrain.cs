@@ -20,9 +20,16 @@ public sealed partial class SessionRegistryGrain(
 {
     private readonly MatchmakingOptions _options = options.Value;
     private ObserverManager<IMatchObserver>? _observers;
+    private int _maxTeamSize;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _maxTeamSize = MapCapacity.MaxTeamSize(_options.Map, _options.TeamSize);
+        if (_maxTeamSize < _options.TeamSize)
+        {
+            LogTeamsCapped(logger, _options.Map, _maxTeamSize, _options.TeamSize);
+        }
+
         // Gateways renew their subscription every few seconds; one that stops renewing is dropped.
         _observers = new ObserverManager<IMatchObserver>(TimeSpan.FromMinutes(1), logger);
         this.RegisterGrainTimer(MatchAsync, new GrainTimerCreationOptions(_options.Interval, _options.Interval)
@@ -119,7 +126,7 @@ public sealed partial class SessionRegistryGrain(
             return;
         }
 
-        var formed = Matchmaker.Form(state.State.Queue, time.GetUtcNow(), _options);
+        var formed = Matchmaker.Form(state.State.Queue, time.GetUtcNow(), _options, _maxTeamSize);
         if (formed.Count == 0)
         {
             return;
@@ -187,6 +194,9 @@ public sealed partial class SessionRegistryGrain(
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Battle {BattleId} ended")]
     private static partial void LogBattleEnded(ILogger logger, Guid battleId);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Warning, Message = "Map {Map} holds at most {MaxTeamSize} tanks a side: battles are capped there (Matchmaking:TeamSize {TeamSize})")]
+    private static partial void LogTeamsCapped(ILogger logger, string map, int maxTeamSize, int teamSize);
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Error, Message = "Battle {BattleId} could not start; its players are free again")]
     private static partial void LogBattleStartFailed(ILogger logger, Exception exception, Guid battleId);

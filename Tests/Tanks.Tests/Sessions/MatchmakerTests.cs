@@ -54,4 +54,23 @@ public sealed class MatchmakerTests
         var demo = new MatchmakingOptions { ReducedTeamsAfter = TimeSpan.Zero, AnyTeamsAfter = TimeSpan.Zero };
         Assert.Equal("1v1", Shapes(Matchmaker.Form(Queue(2), Start.AddSeconds(1), demo)));
     }
+
+    [Fact]
+    public void Teams_never_grow_past_what_the_map_holds()
+    {
+        var demo = new MatchmakingOptions { ReducedTeamsAfter = TimeSpan.Zero, AnyTeamsAfter = TimeSpan.Zero };
+        var queue = Queue(9);
+
+        Assert.Equal("1v1,1v1,1v1,1v1", Shapes(Matchmaker.Form(queue, Start.AddSeconds(1), demo, maxTeamSize: 1)));
+        Assert.Single(queue);
+        Assert.Equal("2v2,2v2,2v2", Shapes(Matchmaker.Form(Queue(13), Start, Options, maxTeamSize: 2)));
+    }
+
+    [Fact]
+    public void The_duel_map_holds_two_tanks_a_side_and_crossroads_seven()
+    {
+        Assert.Equal(2, MapCapacity.MaxTeamSize("duel", 7)); // a third does not fit its spawn zone
+        Assert.Equal(7, MapCapacity.MaxTeamSize("crossroads", 7));
+        Assert.Equal(3, MapCapacity.MaxTeamSize("crossroads", 3));
+    }
 }
