@@ -155,6 +155,13 @@ public static class BenchCommand
         {
             // The hash is timed while the stack is idle: the ceiling is what this machine gives now. The stack's own
             // CPU meanwhile is its idle cost (timers, dashboard), to set apart from its cost per login.
+            // After a phase the stack keeps working for a while (tier-1 JIT, GC): wait until it is quiet, bounded.
+            var settled = await cpu.WaitForQuietAsync(QuietStackPercent, TimeSpan.FromSeconds(15), cancellationToken);
+            if (!settled.Quiet)
+            {
+                Console.WriteLine(Inv($"note: the stack still used {settled.Percent:F0} % of a core after {settled.Waited.TotalSeconds:F0} s; timing the hash anyway"));
+            }
+
             var idleStart = cpu.Take();
             var hash = HashTiming.Measure(accountOptions);
             var idle = CpuMeter.Between(idleStart, cpu.Take(), 0);
@@ -203,6 +210,9 @@ public static class BenchCommand
 
         return result.ErrorCount == 0 ? Done : Errors;
     }
+
+    /// <summary>The stack processes (not this one) together below this (% of one core) count as idle.</summary>
+    private const double QuietStackPercent = 10;
 
     private static int HashOnly(BenchOptions options)
     {
