@@ -17,12 +17,14 @@ public static class BenchCommand
         var defaults = new AccountOptions();
         var tcp = new Option<string>("--tcp") { Description = "Gateway.Tcp endpoint host:port", DefaultValueFactory = _ => "127.0.0.1:8888" };
         var accounts = new Option<int>("--accounts") { Description = "accounts to log in with (registered on the first run of a seed)", DefaultValueFactory = _ => 64 };
-        var concurrency = new Option<int>("--concurrency") { Description = "closed-loop clients in the saturation phase (default 4 × cores)", DefaultValueFactory = _ => 4 * Environment.ProcessorCount };
+        var concurrency = new Option<int>("--concurrency") { Description = "closed-loop clients in the saturation phase (4 × cores)", DefaultValueFactory = _ => 4 * Environment.ProcessorCount };
         var seconds = new Option<double>("--seconds") { Description = "measured seconds per phase (after the warm-up)", DefaultValueFactory = _ => 15 };
         var warmup = new Option<double>("--warmup") { Description = "warm-up seconds before each phase's window", DefaultValueFactory = _ => 2 };
+        var firstWarmup = new Option<double>("--initial-warmup") { Description = "unmeasured closed-loop seconds before the first repeat (JIT, caches)", DefaultValueFactory = _ => 5 };
         var repeats = new Option<int>("--repeats") { Description = "repeats; the summary is their median", DefaultValueFactory = _ => 3 };
         var seed = new Option<int>("--seed") { Description = "account names lb<seed>_<index>", DefaultValueFactory = _ => 1 };
         var fraction = new Option<double>("--open-fraction") { Description = "open-loop rate as a fraction of the ceiling", DefaultValueFactory = _ => 0.8 };
+        var openRate = new Option<double?>("--open-rate") { Description = "open-loop rate in logins/s (instead of --open-fraction of the ceiling)" };
         var inFlight = new Option<int>("--max-in-flight") { Description = "open-loop cap on logins in flight (Gateway.Tcp allows 32 connections per address)", DefaultValueFactory = _ => 30 };
         var memory = new Option<int>("--argon2-memory-kib") { Description = "Argon2id memory of the silo (Accounts:Argon2MemoryKiB)", DefaultValueFactory = _ => defaults.Argon2MemoryKiB };
         var iterations = new Option<int>("--argon2-iterations") { Description = "Argon2id passes of the silo (Accounts:Argon2Iterations)", DefaultValueFactory = _ => defaults.Argon2Iterations };
@@ -34,7 +36,7 @@ public static class BenchCommand
         var root = new RootCommand(
             "Tanks login bench: login throughput against the Argon2id ceiling (cores ÷ one hash), and login latency at a fraction of it.")
         {
-            tcp, accounts, concurrency, seconds, warmup, repeats, seed, fraction, inFlight, memory, iterations, timeout, cpuPid, report, hashOnly,
+            tcp, accounts, concurrency, seconds, warmup, firstWarmup, repeats, seed, fraction, openRate, inFlight, memory, iterations, timeout, cpuPid, report, hashOnly,
         };
 
         var exit = Fatal;
@@ -52,9 +54,11 @@ public static class BenchCommand
                     Concurrency = InRange(parse.GetValue(concurrency), 1, 1024, "--concurrency"),
                     Seconds = InRange(parse.GetValue(seconds), 0.5, 3600, "--seconds"),
                     WarmupSeconds = InRange(parse.GetValue(warmup), 0, 600, "--warmup"),
+                    InitialWarmupSeconds = InRange(parse.GetValue(firstWarmup), 0, 600, "--initial-warmup"),
                     Repeats = InRange(parse.GetValue(repeats), 1, 100, "--repeats"),
                     Seed = InRange(parse.GetValue(seed), 0, int.MaxValue, "--seed"),
                     OpenFraction = InRange(parse.GetValue(fraction), 0.01, 2, "--open-fraction"),
+                    OpenRate = parse.GetValue(openRate) is { } rate ? InRange(rate, 0.1, 10_000, "--open-rate") : null,
                     MaxInFlight = InRange(parse.GetValue(inFlight), 1, 1024, "--max-in-flight"),
                     Argon2MemoryKiB = InRange(parse.GetValue(memory), 8 * 1024, 1024 * 1024, "--argon2-memory-kib"),
                     Argon2Iterations = InRange(parse.GetValue(iterations), 1, 10, "--argon2-iterations"),
@@ -139,17 +143,30 @@ public static class BenchCommand
             return Fatal;
         }
 
+        if (options.InitialWarmupSeconds > 0)
+        {
+            var (warmOk, warmFailed) = await driver.WarmUpAsync(options.InitialWarmupSeconds, cancellationToken);
+            Console.WriteLine(Inv($"warm-up: {warmOk} logins in {options.InitialWarmupSeconds:0.#} s, {warmFailed} failed (not measured)"));
+        }
+
         var cpu = new CpuMeter(options.CpuPids);
         var runs = new List<RepeatResult>();
         for (var repeat = 1; repeat <= options.Repeats; repeat++)
         {
             // The hash is timed while the stack is idle: the ceiling is what this machine gives now. The stack's own
             // CPU meanwhile is its idle cost (timers, dashboard), to set apart from its cost per login.
+            // After a phase the stack keeps working for a while (tier-1 JIT, GC): wait until it is quiet, bounded.
+            var settled = await cpu.WaitForQuietAsync(QuietStackPercent, TimeSpan.FromSeconds(15), cancellationToken);
+            if (!settled.Quiet)
+            {
+                Console.WriteLine(Inv($"note: the stack still used {settled.Percent:F0} % of a core after {settled.Waited.TotalSeconds:F0} s; timing the hash anyway"));
+            }
+
             var idleStart = cpu.Take();
             var hash = HashTiming.Measure(accountOptions);
             var idle = CpuMeter.Between(idleStart, cpu.Take(), 0);
             var saturation = await driver.SaturateAsync(hash, cpu, cancellationToken);
-            var open = await driver.OpenLoopAsync(hash.CeilingPerSecond * options.OpenFraction, cpu, cancellationToken);
+            var open = await driver.OpenLoopAsync(options.OpenRate ?? hash.CeilingPerSecond * options.OpenFraction, cpu, cancellationToken);
             var run = new RepeatResult(repeat, hash, idle, saturation, open);
             runs.Add(run);
             Console.WriteLine(BenchReport.FormatRepeat(run));
@@ -165,9 +182,11 @@ public static class BenchCommand
                 ["concurrency"] = options.Concurrency,
                 ["seconds"] = options.Seconds,
                 ["warmupSeconds"] = options.WarmupSeconds,
+                ["initialWarmupSeconds"] = options.InitialWarmupSeconds,
                 ["repeats"] = options.Repeats,
                 ["seed"] = options.Seed,
                 ["openFraction"] = options.OpenFraction,
+                ["openRate"] = options.OpenRate is { } r ? r : "fraction of the ceiling",
                 ["maxInFlight"] = options.MaxInFlight,
                 ["timeoutSeconds"] = options.RequestTimeout.TotalSeconds,
             },
@@ -191,6 +210,9 @@ public static class BenchCommand
 
         return result.ErrorCount == 0 ? Done : Errors;
     }
+
+    /// <summary>The stack processes (not this one) together below this (% of one core) count as idle.</summary>
+    private const double QuietStackPercent = 10;
 
     private static int HashOnly(BenchOptions options)
     {

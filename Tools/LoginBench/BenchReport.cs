@@ -10,6 +10,12 @@ public sealed record AccountsResult(int Accounts, int Registered, int LoggedIn, 
 /// <param name="PerSecond">Logins answered ok inside the measured window ÷ its length.</param>
 /// <param name="PercentOfCeiling">Of cores ÷ one hash's time, measured in the same repeat.</param>
 /// <param name="PercentOfParallel">Of the in-process rate with one hashing thread per core.</param>
+/// <param name="StackCpuMsPerLogin">CPU ms per login of this process and the <c>--cpu-pid</c> processes together (null without them).</param>
+/// <param name="HashSharePercent">
+/// One hash's CPU time ÷ <paramref name="StackCpuMsPerLogin"/>: the share of the stack's CPU that goes into the hash. On a machine
+/// nobody else uses, the most logins/s the stack can give is this share of the ceiling; unlike the rate it hardly moves when
+/// other processes take CPU, so it is the figure to compare across noisy runs.
+/// </param>
 public sealed record SaturationResult(
     int Concurrency,
     double Seconds,
@@ -19,17 +25,19 @@ public sealed record SaturationResult(
     double PercentOfParallel,
     LatencySummary Latency,
     SortedDictionary<string, int> Errors,
-    CpuUsage Cpu);
+    CpuUsage Cpu,
+    double? StackCpuMsPerLogin,
+    double? HashSharePercent);
 
 /// <param name="Scheduled">Logins due inside the measured window.</param>
 /// <param name="AchievedPerSecond">Logins answered ok inside the measured window ÷ its length.</param>
 /// <param name="Latency">From the scheduled start to the answer: queueing counts.</param>
 /// <param name="Service">From the actual start (connect) to the answer.</param>
 /// <param name="DispatchLagP99Ms">p99 of actual start − scheduled start for the logins the cap did not hold back: this process's own lateness.</param>
-/// <param name="DelayedByCap">Logins of the window that waited for a free slot under the in-flight cap.</param>
+/// <param name="DelayedByCap">Logins of the window the in-flight cap held back: they waited for a free slot, or fell due while the dispatcher waited for one.</param>
 public sealed record OpenLoopResult(
     double TargetPerSecond,
-    double Fraction,
+    double? Fraction,
     int MaxInFlight,
     int Scheduled,
     int Ok,
@@ -57,6 +65,8 @@ public sealed record MedianResult(
     double SustainedPerSecond,
     double PercentOfCeiling,
     double PercentOfParallel,
+    double? HashSharePercent,
+    double? OthersCpuPercent,
     double SaturationP50Ms,
     double SaturationP99Ms,
     double OpenTargetPerSecond,
@@ -77,6 +87,8 @@ public sealed record MedianResult(
             M(r => r.Saturation.PerSecond),
             M(r => r.Saturation.PercentOfCeiling),
             M(r => r.Saturation.PercentOfParallel),
+            repeats.All(r => r.Saturation.HashSharePercent is not null) ? M(r => r.Saturation.HashSharePercent!.Value) : null,
+            repeats.All(r => r.Saturation.Cpu.OthersPercent is not null) ? M(r => r.Saturation.Cpu.OthersPercent!.Value) : null,
             M(r => r.Saturation.Latency.P50Ms),
             M(r => r.Saturation.Latency.P99Ms),
             M(r => r.OpenLoop.TargetPerSecond),
@@ -117,12 +129,21 @@ public sealed record BenchReport(
         text.Append(Inv($"repeat {r.Repeat}: hash {r.Hash.MedianMs:F2} ms (min {r.Hash.MinMs:F2}, max {r.Hash.MaxMs:F2}, CPU {r.Hash.CpuMs:F2} ms, {r.Hash.MinorFaultsPerHash:F0} faults) → ceiling {r.Hash.CeilingPerSecond:F1}/s; "));
         text.AppendLine(Inv($"{Environment.ProcessorCount} threads hashing at once: {r.Hash.ParallelPerSecond:F1}/s; idle CPU {FormatIdle(r.Idle)}"));
         text.Append(Inv($"  saturation, {s.Concurrency} clients: {s.PerSecond:F1}/s = {s.PercentOfCeiling:F1} % of the ceiling ({s.PercentOfParallel:F1} % of the parallel rate), "));
-        text.AppendLine(Inv($"latency p50 {s.Latency.P50Ms:F1} / p99 {s.Latency.P99Ms:F1} ms, errors {FormatErrors(s.Errors)}, CPU {FormatCpu(s.Cpu)}"));
-        text.Append(Inv($"  open loop at {o.TargetPerSecond:F1}/s ({o.Fraction * 100:F0} %): achieved {o.AchievedPerSecond:F1}/s, "));
+        text.Append(Inv($"latency p50 {s.Latency.P50Ms:F1} / p99 {s.Latency.P99Ms:F1} ms, errors {FormatErrors(s.Errors)}, CPU {FormatCpu(s.Cpu)}"));
+        if (s.HashSharePercent is { } share)
+        {
+            text.Append(Inv($"; stack CPU {s.StackCpuMsPerLogin:F1} ms/login, of which the hash {share:F1} %"));
+        }
+
+        text.AppendLine(Noisy(s.Cpu));
+        text.Append(Inv($"  open loop at {o.TargetPerSecond:F1}/s ({(o.Fraction is { } f ? Inv($"{f * 100:F0} % of the ceiling") : "fixed rate")}): achieved {o.AchievedPerSecond:F1}/s, "));
         text.Append(Inv($"latency from schedule p50 {o.Latency.P50Ms:F1} / p95 {o.Latency.P95Ms:F1} / p99 {o.Latency.P99Ms:F1} ms (service p99 {o.Service.P99Ms:F1}, dispatch lag p99 {o.DispatchLagP99Ms:F1}), "));
         text.Append(Inv($"held by the cap of {o.MaxInFlight}: {o.DelayedByCap} of {o.Scheduled} (peak in flight {o.PeakInFlight}), errors {FormatErrors(o.Errors)}, CPU {FormatCpu(o.Cpu)}"));
+        text.Append(Noisy(o.Cpu));
         return text.ToString();
     }
+
+    private double? Fraction => Runs.Count > 0 ? Runs[0].OpenLoop.Fraction : null;
 
     public string FormatSummary()
     {
@@ -135,9 +156,11 @@ public sealed record BenchReport(
             ("sustained logins (/s)", Inv($"{m.SustainedPerSecond:F1}")),
             ("% of the ceiling", Inv($"{m.PercentOfCeiling:F1} %")),
             ("% of the parallel hash rate", Inv($"{m.PercentOfParallel:F1} %")),
+            ("hash share of the stack's CPU", m.HashSharePercent is { } share ? Inv($"{share:F1} %") : "-"),
+            ("other processes' CPU (saturation)", m.OthersCpuPercent is { } others ? Inv($"{others:F0} % of a core") + (others > NoisyOthersPercent ? "  NOISY" : "") : "-"),
             ("saturation latency p50 / p99 (ms)", Inv($"{m.SaturationP50Ms:F1} / {m.SaturationP99Ms:F1}")),
             ("open loop: target / achieved (/s)", Inv($"{m.OpenTargetPerSecond:F1} / {m.OpenAchievedPerSecond:F1}")),
-            ("p50 / p95 / p99 at 80 % (ms)", Inv($"{m.OpenP50Ms:F1} / {m.OpenP95Ms:F1} / {m.OpenP99Ms:F1}")),
+            (Fraction is { } f ? Inv($"p50 / p95 / p99 at {f * 100:F0} % (ms)") : "p50 / p95 / p99 open loop (ms)", Inv($"{m.OpenP50Ms:F1} / {m.OpenP95Ms:F1} / {m.OpenP99Ms:F1}")),
             ("held by the in-flight cap", Inv($"{m.OpenDelayedByCap:F0}")),
             ("errors (all runs)", ErrorCount.ToString(CultureInfo.InvariantCulture)),
         };
@@ -154,6 +177,14 @@ public sealed record BenchReport(
 
     private static string FormatErrors(IReadOnlyDictionary<string, int> errors)
         => errors.Count == 0 ? "0" : string.Join(", ", errors.Select(e => $"{e.Key} {e.Value}"));
+
+    /// <summary>Other processes taking more than this (% of one core) during a phase make its rate and latency unreliable.</summary>
+    public const double NoisyOthersPercent = 20;
+
+    private static string Noisy(CpuUsage cpu)
+        => cpu.OthersPercent is { } others && others > NoisyOthersPercent
+            ? Inv($"  [NOISY: other processes took {others:F0} % of a core]")
+            : "";
 
     private static string FormatIdle(CpuUsage cpu)
         => string.Join(" ", cpu.Processes.Where(p => p.Key != "bench").Select(p => Inv($"{p.Key} {p.Value.CpuPercent:F1}%")));

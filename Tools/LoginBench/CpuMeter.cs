@@ -24,6 +24,33 @@ public sealed class CpuMeter(IReadOnlyList<(string Name, int Pid)> watched)
         return new Snapshot(Stopwatch.GetTimestamp(), processes, TryMachineBusy());
     }
 
+    /// <summary>
+    /// Waits until the <c>--cpu-pid</c> processes together use less than <paramref name="percent"/> % of a core over half a
+    /// second, at most <paramref name="limit"/>; at once when none are watched.
+    /// </summary>
+    public async Task<(bool Quiet, double Percent, TimeSpan Waited)> WaitForQuietAsync(double percent, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var used = 0.0;
+        while (watched.Count > 0)
+        {
+            var before = Take();
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+            used = Between(before, Take(), 0).Processes.Where(p => p.Key != "bench").Sum(p => p.Value.CpuPercent);
+            if (used < percent)
+            {
+                break;
+            }
+
+            if (Stopwatch.GetElapsedTime(started) >= limit)
+            {
+                return (false, used, Stopwatch.GetElapsedTime(started));
+            }
+        }
+
+        return (true, used, Stopwatch.GetElapsedTime(started));
+    }
+
     /// <summary>Usage between two snapshots; <paramref name="logins"/> (answered ok in between) gives the per-login figures.</summary>
     public static CpuUsage Between(Snapshot start, Snapshot end, int logins)
     {

@@ -118,32 +118,20 @@ public sealed class LoginDriver(BenchOptions options)
     /// </summary>
     public async Task<SaturationResult> SaturateAsync(HashResult hash, CpuMeter cpu, CancellationToken cancellationToken)
     {
-        var samples = new ConcurrentQueue<Sample>();
         var t0 = Stopwatch.GetTimestamp();
         var windowStart = t0 + Ticks(options.WarmupSeconds);
         var windowEnd = windowStart + Ticks(options.Seconds);
         var cpuStart = SnapshotAtAsync(cpu, windowStart, cancellationToken);
         var cpuEnd = SnapshotAtAsync(cpu, windowEnd, cancellationToken);
         var concurrency = options.Concurrency;
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(k => Task.Run(async () =>
-        {
-            var account = k;
-            while (Stopwatch.GetTimestamp() < windowEnd && !cancellationToken.IsCancellationRequested)
-            {
-                var started = Stopwatch.GetTimestamp();
-                var (error, answered) = await LoginOnceAsync(options.AccountName(account % options.Accounts), cancellationToken);
-                samples.Enqueue(new Sample(started, started, answered, error));
-                account += concurrency;
-                if (error is not null)
-                {
-                    await Task.Delay(ErrorBackoff, cancellationToken); // a refusing stack must not turn this into a busy loop
-                }
-            }
-        }, cancellationToken)));
-
+        var samples = await ClosedLoopAsync(windowEnd, cancellationToken);
         var inWindow = samples.Where(s => s.Answered >= windowStart && s.Answered < windowEnd).ToList();
         var ok = inWindow.Where(s => s.Error is null).ToList();
         var perSecond = ok.Count / options.Seconds;
+        var cpuUsage = CpuMeter.Between(await cpuStart, await cpuEnd, ok.Count);
+        double? stackMs = options.CpuPids.Count > 0 && cpuUsage.Processes.Values.All(p => p.CpuMsPerLogin is not null) && ok.Count > 0
+            ? cpuUsage.Processes.Values.Sum(p => p.CpuMsPerLogin!.Value)
+            : null;
         return new SaturationResult(
             concurrency,
             options.Seconds,
@@ -153,7 +141,43 @@ public sealed class LoginDriver(BenchOptions options)
             BenchMath.Round(perSecond / hash.ParallelPerSecond * 100, 1),
             BenchMath.Summarize(ok.Select(s => Millis(s.Scheduled, s.Answered))),
             CountErrors(inWindow),
-            CpuMeter.Between(await cpuStart, await cpuEnd, ok.Count));
+            cpuUsage,
+            stackMs is { } ms ? BenchMath.Round(ms, 2) : null,
+            stackMs is { } total && hash.CpuMs is { } hashMs ? BenchMath.Round(hashMs / total * 100, 1) : null);
+    }
+
+    /// <summary>Closed-loop logins, unmeasured, so the stack's code is compiled and its caches warm before the first repeat.</summary>
+    public async Task<(int Ok, int Failed)> WarmUpAsync(double seconds, CancellationToken cancellationToken)
+    {
+        var samples = await ClosedLoopAsync(Stopwatch.GetTimestamp() + Ticks(seconds), cancellationToken);
+        var ok = samples.Count(s => s.Error is null);
+        return (ok, samples.Count - ok);
+    }
+
+    /// <summary>
+    /// <see cref="BenchOptions.Concurrency"/> clients, each starting a login as soon as its previous one is answered, until
+    /// <paramref name="end"/>; a failed login is followed by a short pause, so a refusing stack cannot make it a busy loop.
+    /// </summary>
+    private async Task<List<Sample>> ClosedLoopAsync(long end, CancellationToken cancellationToken)
+    {
+        var samples = new ConcurrentQueue<Sample>();
+        var concurrency = options.Concurrency;
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(k => Task.Run(async () =>
+        {
+            var account = k;
+            while (Stopwatch.GetTimestamp() < end && !cancellationToken.IsCancellationRequested)
+            {
+                var started = Stopwatch.GetTimestamp();
+                var (error, answered) = await LoginOnceAsync(options.AccountName(account % options.Accounts), cancellationToken);
+                samples.Enqueue(new Sample(started, started, answered, error));
+                account += concurrency;
+                if (error is not null)
+                {
+                    await Task.Delay(ErrorBackoff, cancellationToken);
+                }
+            }
+        }, cancellationToken)));
+        return samples.ToList();
     }
 
     /// <summary>
@@ -171,6 +195,7 @@ public sealed class LoginDriver(BenchOptions options)
         var running = new List<Task>(schedule.Count);
         var inFlight = 0;
         var peakInFlight = 0;
+        var capReleased = long.MinValue; // when the dispatcher last got a slot after waiting for one
         var t0 = Stopwatch.GetTimestamp() + Ticks(0.02);
         var windowStart = t0 + Ticks(options.WarmupSeconds);
         var windowEnd = windowStart + Ticks(options.Seconds);
@@ -188,9 +213,12 @@ public sealed class LoginDriver(BenchOptions options)
 
             if (!slots.Wait(0))
             {
-                delayed[i] = true;
                 await slots.WaitAsync(cancellationToken); // each login in flight ends within the request timeout
+                capReleased = Stopwatch.GetTimestamp();
             }
+
+            // Held back by the cap: it waited for a slot itself, or it fell due while the dispatcher waited for one.
+            delayed[i] = due < capReleased;
 
             var index = i;
             var now = Interlocked.Increment(ref inFlight);
@@ -217,7 +245,7 @@ public sealed class LoginDriver(BenchOptions options)
         var okInWindow = samples.Take(running.Count).Count(s => s.Error is null && s.Answered >= windowStart && s.Answered < windowEnd);
         return new OpenLoopResult(
             BenchMath.Round(rate, 1),
-            options.OpenFraction,
+            options.OpenRate is null ? options.OpenFraction : null,
             options.MaxInFlight,
             measured.Count,
             ok.Count,

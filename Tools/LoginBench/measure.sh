@@ -3,7 +3,8 @@
 # build outputs on loopback ports BASE_PORT..BASE_PORT+6, runs Tools/LoginBench against them (with the three processes'
 # CPU per phase), then stops exactly the processes it started.
 #   Tools/LoginBench/measure.sh [LoginBench options...]        e.g. --repeats 3 --seconds 15 --report /tmp/login.json
-#   env: CONFIGURATION (Release), BASE_PORT (47300), KEEP_LOGS=1 keeps the stack's logs
+#   env: CONFIGURATION (Release), BASE_PORT (47300), KEEP_LOGS=1 keeps the stack's logs,
+#        HOLD_SECONDS=N starts the stack, prints its pids and ports, keeps it N seconds (profiling, other tools), no bench
 # Build first:
 #   for p in Silo Gateway.Tcp Gateway.Udp Tools/LoginBench; do dotnet build -c Release $p; done
 set -euo pipefail
@@ -54,6 +55,12 @@ UdpGateway__ListenAddress=127.0.0.1 UdpGateway__Port=$((BASE+4)) UdpGateway__Met
 wait_ready $((BASE+5)) tcp
 wait_ready $((BASE+6)) udp
 sleep 1
+if [ -n "${HOLD_SECONDS:-}" ]; then
+  echo "stack up: Gateway.Tcp 127.0.0.1:$((BASE+3)), silo pid $SILO_PID, tcp pid $TCP_PID, udp pid $UDP_PID; holding ${HOLD_SECONDS} s"
+  echo "  bench: dotnet $BENCH_DLL --tcp 127.0.0.1:$((BASE+3)) --cpu-pid silo=$SILO_PID --cpu-pid tcp=$TCP_PID --cpu-pid udp=$UDP_PID"
+  sleep "$HOLD_SECONDS"
+  exit 0
+fi
 
 set +e
 dotnet "$BENCH_DLL" --tcp 127.0.0.1:$((BASE+3)) --cpu-pid silo=$SILO_PID --cpu-pid tcp=$TCP_PID --cpu-pid udp=$UDP_PID "$@"
