@@ -99,7 +99,7 @@ public sealed class NetcodeUdpClient : IDisposable
         try
         {
             socket.Bind(new IPEndPoint(local, 0));
-            socket.Blocking = false; // reads only what is there (UpdateReadable must never block on a stale readiness report)
+            socket.Blocking = false; // reads only what is there (UpdateReadiness must never block on a stale readiness report)
             return new NetcodeUdpClient(socket, options);
         }
         catch

@@ -32,7 +32,7 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
     private readonly WorldState _scratch = new();
     private readonly byte[] _startBuffer = new byte[GameProtocol.MaxMessageBytes];
     private GameClient[] _members = [];
-    private Timer? _tickTimer;
+    private Timer? _flushTimer;
     private Timer? _renewTimer;
     private int _submitting;
     private volatile bool _closed;
@@ -77,7 +77,7 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
     public void Start()
     {
         var period = TimeSpan.FromSeconds(1.0 / TickRate);
-        _tickTimer = new Timer(_ => OnFlushTimer(), null, period, Timeout.InfiniteTimeSpan);
+        _flushTimer = new Timer(_ => OnFlushTimer(), null, period, Timeout.InfiniteTimeSpan);
         _renewTimer = new Timer(_ => Renew(), null, GameGateway.RenewPeriod, GameGateway.RenewPeriod);
     }
 
@@ -196,7 +196,7 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
         {
             if (!_closed)
             {
-                _tickTimer?.Change(TimeSpan.FromSeconds(seconds), Timeout.InfiniteTimeSpan);
+                _flushTimer?.Change(TimeSpan.FromSeconds(seconds), Timeout.InfiniteTimeSpan);
             }
         }
         catch (ObjectDisposedException)
@@ -327,7 +327,7 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
     /// <summary>Stops the timers of a closed room; the gateway unsubscribes it.</summary>
     public void Dispose()
     {
-        _tickTimer?.Dispose();
+        _flushTimer?.Dispose();
         _renewTimer?.Dispose();
     }
 
