@@ -20,6 +20,14 @@ public struct DeterministicRandom
         NextUInt();
     }
 
+    /// <summary>A generator that continues from a <see cref="State"/> read back (a checkpoint).</summary>
+    public static DeterministicRandom FromState(ulong state)
+    {
+        var random = default(DeterministicRandom);
+        random._state = state;
+        return random;
+    }
+
     /// <summary>The generator's state (for serialization and determinism checks).</summary>
     public readonly ulong State => _state;
 
