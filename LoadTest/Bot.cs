@@ -11,13 +11,17 @@ namespace Tanks.LoadTest;
 /// <summary>
 /// One bot: logs in over TCP (registers on <c>invalid_credentials</c>), connects over UDP, queues, plays, requeues. Its socket
 /// is updated only by the driver thread that owns it (<see cref="Pump"/>); only the login runs elsewhere (a task), and
-/// it hands over through <see cref="_phase"/>. No timer and no task of its own while connected.
+/// it hands over through <see cref="_phase"/>. No timer and no task of its own while connected. Trouble (gaps, stuck or
+/// resumed battles, reconnects) is judged by <see cref="BotTrouble"/> from the same passes. A lost connection or a stuck
+/// battle starts over: <c>refresh</c> over TCP (a login if that fails), UDP, <c>JoinQueue</c> (the server sends a player
+/// still in a battle back into it), after a backoff that doubles from 2 s to 16 s, with jitter.
 /// </summary>
 public sealed class Bot
 {
     private static readonly long JoinRetryTicks = Stopwatch.Frequency;
     private static readonly long FireTimeoutTicks = 2 * Stopwatch.Frequency;
     private static readonly long RetryBackoffTicks = 2 * Stopwatch.Frequency;
+    private static readonly long MaxRetryBackoffTicks = 16 * Stopwatch.Frequency;
     // How long a bot on UDP may go without a pass when its socket stays quiet (netcode resends and timeouts are coarser).
     private static readonly long HousekeepingTicks = Stopwatch.Frequency / 40;
 
@@ -31,6 +35,7 @@ public sealed class Bot
     private readonly SnapshotReceiver _snapshots = new();
     private readonly TickWindow _ticks;
     private readonly long _inputPeriodTicks;
+    private readonly BotTrouble _trouble;
 
     private volatile Phase _phase = Phase.Idle;
     private byte[]? _connectToken;
@@ -42,6 +47,8 @@ public sealed class Bot
     private long _nextPumpAt;
     private uint _sequence;
     private bool _connectedCounted;
+    private string? _refreshToken; // from the last session: a reconnect refreshes (cheap) instead of logging in (Argon2id)
+    private int _failures; // since the bot was last in play: the backoff doubles with each
 
     // Battle
     private ushort _tankId;
@@ -59,6 +66,7 @@ public sealed class Bot
         _wobbleSeed = (float)new Random(HashCode.Combine(options.Seed, index)).NextDouble() * 2 - 1;
         _inputPeriodTicks = Stopwatch.Frequency / options.TickRate;
         _ticks = new TickWindow(metrics);
+        _trouble = new BotTrouble(metrics.Trouble, options.Trouble);
     }
 
     private enum Phase
@@ -101,6 +109,7 @@ public sealed class Bot
     /// <param name="readable">null: no readiness polling (drain the socket); true/false: the OS did or did not report datagrams.</param>
     public void Pump(long now, bool? readable, SemaphoreSlim authSlots, CancellationToken cancellationToken)
     {
+        _trouble.CheckRejoin(now);
         switch (_phase)
         {
             case Phase.Backoff when now >= _retryAt:
@@ -147,6 +156,7 @@ public sealed class Bot
 
         if (state != NetcodeClientState.Connected)
         {
+            _trouble.OnConnectionLost(now);
             Fail("udp_" + state, now);
             return;
         }
@@ -156,6 +166,12 @@ public sealed class Bot
             Interlocked.Increment(ref _metrics.PacketsDown);
             Interlocked.Add(ref _metrics.BytesDown, length);
             Handle(_receive.AsSpan(0, length), Stopwatch.GetTimestamp());
+        }
+
+        if (_phase == Phase.InBattle && _trouble.CheckBattle(now) is var action and not TroubleAction.None)
+        {
+            OnTrouble(action, now);
+            return;
         }
 
         if (_phase == Phase.Joining && now - _joinSentAt >= JoinRetryTicks)
@@ -185,7 +201,7 @@ public sealed class Bot
     {
         if (_phase == Phase.InBattle)
         {
-            EndBattle();
+            EndBattle(Stopwatch.GetTimestamp());
         }
 
         _phase = Phase.Stopped;
@@ -201,13 +217,33 @@ public sealed class Bot
             {
                 var started = Stopwatch.GetTimestamp();
                 await using var auth = await AuthClient.ConnectAsync(_options.TcpHost, _options.TcpPort, cancellationToken: cancellationToken);
-                var result = await auth.LoginAsync(_name, _options.Password, cancellationToken);
-                if (result.Ok)
+                AuthResult? result = null;
+                if (_refreshToken is { } refreshToken)
                 {
-                    _metrics.Login.Record(ToMicros(Stopwatch.GetTimestamp() - started));
-                    Interlocked.Increment(ref _metrics.Logins);
+                    _refreshToken = null; // single use, whatever the answer
+                    result = await auth.RefreshAsync(refreshToken, cancellationToken);
+                    if (result.Ok)
+                    {
+                        Interlocked.Increment(ref _metrics.Refreshes);
+                    }
+                    else if (result.ErrorCode == "invalid_token")
+                    {
+                        result = null; // spent or revoked (an answer lost before): log in
+                    }
                 }
-                else if (result.ErrorCode == "invalid_credentials")
+
+                if (result is null)
+                {
+                    started = Stopwatch.GetTimestamp();
+                    result = await auth.LoginAsync(_name, _options.Password, cancellationToken);
+                    if (result.Ok)
+                    {
+                        _metrics.Login.Record(ToMicros(Stopwatch.GetTimestamp() - started));
+                        Interlocked.Increment(ref _metrics.Logins);
+                    }
+                }
+
+                if (result.ErrorCode == "invalid_credentials")
                 {
                     var registerStarted = Stopwatch.GetTimestamp();
                     result = await auth.RegisterAsync(_name, _options.Password, cancellationToken);
@@ -226,6 +262,7 @@ public sealed class Bot
 
                 _connectToken = Convert.FromBase64String(result.Session!.ConnectToken
                     ?? throw new InvalidOperationException("no connectToken in the login answer"));
+                _refreshToken = result.Session.RefreshToken;
                 _phase = Phase.LoggedIn;
             }
             finally
@@ -264,12 +301,49 @@ public sealed class Bot
         _metrics.Error(kind);
         if (_phase == Phase.InBattle)
         {
-            EndBattle();
+            EndBattle(now);
         }
 
         CloseUdp();
-        _retryAt = now + RetryBackoffTicks;
+        _retryAt = now + Backoff(_failures++, Random.Shared.NextDouble());
         _phase = Phase.Backoff;
+    }
+
+    /// <summary>
+    /// The wait before the next attempt: 2 s doubling per failure since the bot was last in play, at most 16 s, ±25 %
+    /// (<paramref name="jitter"/> 0..1) so that bots that failed together do not all retry together.
+    /// </summary>
+    public static long Backoff(int failures, double jitter)
+    {
+        var wait = failures >= 3 ? MaxRetryBackoffTicks : Math.Min(MaxRetryBackoffTicks, RetryBackoffTicks << failures);
+        return (long)(wait * (0.75 + 0.5 * Math.Clamp(jitter, 0, 1)));
+    }
+
+    /// <summary>What <see cref="BotTrouble"/> asked for (it has already left the battle in its books).</summary>
+    private void OnTrouble(TroubleAction action, long now)
+    {
+        EndBattle(now);
+        if (action == TroubleAction.Requeue)
+        {
+            // The BattleEnd was lost: queue again as if it had come.
+            _phase = Phase.Joining;
+            _phaseSince = now;
+            SendJoin(now);
+            return;
+        }
+
+        // Stuck: tell the gateway, disconnect, start over after the first backoff (bounded: the next stuck battle leaves too).
+        Send(EmptyMessage.Write(_send, GameMessageType.Leave));
+        CloseUdp();
+        _failures = 0;
+        _retryAt = now + Backoff(_failures++, Random.Shared.NextDouble());
+        _phase = Phase.Backoff;
+    }
+
+    private void BackInPlay()
+    {
+        _trouble.BackInPlay();
+        _failures = 0;
     }
 
     private void CloseUdp()
@@ -340,6 +414,11 @@ public sealed class Bot
                 OnSnapshot(payload, now);
                 break;
             case GameMessageType.QueueStatus when QueueStatusMessage.TryRead(payload, out var status) == GameMessageReadResult.Ok:
+                if (status.State == QueueState.Queued)
+                {
+                    BackInPlay();
+                }
+
                 if (_phase == Phase.Joining && status.State != QueueState.Idle)
                 {
                     _phase = Phase.Queued;
@@ -352,9 +431,17 @@ public sealed class Bot
 
                 break;
             case GameMessageType.BattleStart when BattleStartMessage.TryRead(payload, out var start) == GameMessageReadResult.Ok:
+                BackInPlay();
+                if (_trouble.OnBattleStart(start.BattleId, start.TickRate, now) && _phase == Phase.InBattle)
+                {
+                    // The same battle again (moved to another silo): its ticks may restart lower, a full snapshot follows.
+                    ResumeBattle(start.YourTankId, start.Team, now);
+                    break;
+                }
+
                 if (_phase == Phase.InBattle)
                 {
-                    EndBattle(); // a start again (rejoin): count what we had
+                    EndBattle(now); // another battle's start: count what we had
                 }
 
                 BeginBattle(start.YourTankId, start.Team, start.PlayerCount, now);
@@ -373,7 +460,9 @@ public sealed class Bot
 
                 break;
             case GameMessageType.BattleEnd when _phase == Phase.InBattle:
-                EndBattle();
+                _trouble.OnBattleEnd(
+                    BattleEndMessage.TryRead(payload, out var end) == GameMessageReadResult.Ok ? end.Reason : BattleEndReasonCode.Destroyed, now);
+                EndBattle(now);
                 Interlocked.Increment(ref _metrics.BattleEnds);
                 Interlocked.Add(ref _metrics.BattlesCompletedShares, _share);
                 _phase = Phase.Joining;
@@ -398,8 +487,18 @@ public sealed class Bot
         Interlocked.Add(ref _metrics.BattleShares, _share);
     }
 
-    private void EndBattle()
+    /// <summary>A resumed battle: the snapshot state starts over (as on any start), the battle's books do not.</summary>
+    private void ResumeBattle(ushort tankId, byte team, long now)
     {
+        _snapshots.Reset();
+        _ticks.Close();
+        _ticks.Reset();
+        (_tankId, _team, _fireSentAt, _nextInputAt) = (tankId, team, 0, now);
+    }
+
+    private void EndBattle(long now)
+    {
+        _trouble.LeaveBattle(now);
         _ticks.Close();
         Interlocked.Decrement(ref _metrics.InBattle);
         Interlocked.Add(ref _metrics.BattleShares, -_share);
@@ -415,7 +514,13 @@ public sealed class Bot
         }
 
         _ticks.Arrived(part.Tick, now);
+        _trouble.OnSnapshot(now);
         var result = _snapshots.Receive(payload);
+        if (result == SnapshotReadResult.Ok && _snapshots.Latest is { } latest && latest.Tick == _snapshots.LastDecodedTick)
+        {
+            _trouble.OnDecoded(now, latest.Header.TicksLeft, latest.Header.EndReason);
+        }
+
         if (result is not (SnapshotReadResult.Ok or SnapshotReadResult.Incomplete or SnapshotReadResult.Duplicate or SnapshotReadResult.Stale))
         {
             _metrics.Error("snapshot_" + result);

@@ -39,10 +39,33 @@ public static class LoadCommand
         var maxInterArrival = new Option<double?>("--max-p99-interarrival-ms") { Description = "threshold: p99 snapshot inter-arrival (ms)" };
         var maxLogin = new Option<double?>("--max-login-p99-ms") { Description = "threshold: p99 login latency (ms)" };
         var maxErrors = new Option<long?>("--max-errors") { Description = "threshold: errors of any kind" };
+        var maxTrouble = new Option<string[]>("--max-trouble")
+        {
+            Description = "threshold KIND=N (repeatable; N or off): " + string.Join(", ", TroubleLimits.Keys)
+                + "; defaults " + string.Join(", ", TroubleLimits.Defaults.Select(d => $"{d.Key}={d.Value.ToString(CultureInfo.InvariantCulture)}")),
+        };
+        var gapThreshold = new Option<double>("--gap-threshold")
+        {
+            Description = "seconds without a snapshot in battle that count as a snapshot_gap", DefaultValueFactory = _ => 1,
+        };
+        var battleTimeout = new Option<double>("--battle-timeout")
+        {
+            Description = "seconds a battle may last before a snapshot tells its time left (then: time left + --battle-margin); past it: battle_stuck",
+            DefaultValueFactory = _ => 7 * 60 + 60,
+        };
+        var battleMargin = new Option<double>("--battle-margin")
+        {
+            Description = "seconds past the time left a snapshot showed before a battle without BattleEnd is battle_stuck", DefaultValueFactory = _ => 60,
+        };
+        var rejoinTimeout = new Option<double>("--rejoin-timeout")
+        {
+            Description = "seconds a bot that lost its connection has to get back in play before it counts as rejoin_failed", DefaultValueFactory = _ => 30,
+        };
 
         var root = new RootCommand("Tanks load test: bots log in over TCP, play 7v7 battles over UDP, and the run is measured.")
         {
             tcp, bots, ramp, duration, warmup, metrics, tickRate, seed, tankClass, threads, report, plot, quiet, maxLoss, maxInterArrival, maxLogin, maxErrors,
+            maxTrouble, gapThreshold, battleTimeout, battleMargin, rejoinTimeout,
         };
 
         var exit = Fatal;
@@ -76,6 +99,14 @@ public static class LoadCommand
                     MaxP99InterArrivalMs = parse.GetValue(maxInterArrival),
                     MaxLoginP99Ms = parse.GetValue(maxLogin),
                     MaxErrors = parse.GetValue(maxErrors),
+                    MaxTrouble = TroubleLimits.Parse(parse.GetValue(maxTrouble) ?? []),
+                    Trouble = new TroubleSettings
+                    {
+                        GapThresholdSeconds = Positive(parse.GetValue(gapThreshold), "--gap-threshold"),
+                        BattleTimeoutSeconds = Positive(parse.GetValue(battleTimeout), "--battle-timeout"),
+                        BattleMarginSeconds = Positive(parse.GetValue(battleMargin), "--battle-margin"),
+                        RejoinTimeoutSeconds = Positive(parse.GetValue(rejoinTimeout), "--rejoin-timeout"),
+                    },
                 };
             }
             catch (ArgumentException ex)
@@ -90,7 +121,7 @@ public static class LoadCommand
                 var result = await new LoadDriver(options).RunAsync(cancellationToken);
                 result.Print();
                 result.Write(options);
-                exit = result.Breaches.Count == 0 ? Passed : ThresholdBroken;
+                exit = ExitCodeOf(result);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -115,6 +146,9 @@ public static class LoadCommand
         var code = await parsed.InvokeAsync();
         return parsed.Action is System.CommandLine.Help.HelpAction ? code : exit;
     }
+
+    /// <summary>The verdict: <see cref="Passed"/> if every threshold held (trouble limits included), else <see cref="ThresholdBroken"/>.</summary>
+    public static int ExitCodeOf(LoadResult result) => result.Breaches.Count == 0 ? Passed : ThresholdBroken;
 
     public static (string Host, int Port) ParseEndpoint(string value)
     {

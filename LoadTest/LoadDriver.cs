@@ -202,7 +202,9 @@ public sealed class LoadDriver(LoadOptions options)
                 Math.Round((current.BytesDown - previous.BytesDown) * 8 / 1000.0 / seconds, 1),
                 inBattle == 0 ? 0 : Math.Round((current.Snapshots - previous.Snapshots) / seconds / inBattle, 1),
                 Math.Round(gaps.PercentileMs(99), 1),
-                current.Errors);
+                current.Errors,
+                _metrics.Trouble.StarvedNow,
+                _metrics.Trouble.Total);
             _timeline.Add(point);
             window.Sample(now);
             if (!options.Quiet)
@@ -210,7 +212,8 @@ public sealed class LoadDriver(LoadOptions options)
                 Console.WriteLine(
                     $"t={point.Seconds,5:F0}s connected {point.Connected,5} logins/s {point.LoginsPerSecond,5:F0} battles {point.Battles,5:F1} " +
                     $"({point.InBattle} bots) up {point.PacketsUpPerSecond,6:F0} pkt/s {point.KbitUpPerSecond,7:F0} kbit/s down {point.PacketsDownPerSecond,6:F0} pkt/s " +
-                    $"{point.KbitDownPerSecond,7:F0} kbit/s snapshots/bot/s {point.SnapshotsPerBotPerSecond,4:F1} p99 gap {point.P99InterArrivalMs,5:F1} ms errors {point.Errors}");
+                    $"{point.KbitDownPerSecond,7:F0} kbit/s snapshots/bot/s {point.SnapshotsPerBotPerSecond,4:F1} p99 gap {point.P99InterArrivalMs,5:F1} ms errors {point.Errors} " +
+                    $"starved {point.Starved} trouble {_metrics.Trouble.Brief()}");
             }
 
             previous = current;
@@ -231,8 +234,8 @@ public sealed class LoadDriver(LoadOptions options)
     }
 }
 
-/// <summary>One second of the run: what the live line shows.</summary>
+/// <summary>One second of the run: what the live line shows (<see cref="Starved"/>: bots in a snapshot gap now; <see cref="Trouble"/>: all trouble so far).</summary>
 public sealed record TimelinePoint(
     double Seconds, long Connected, long InBattle, double Battles, double LoginsPerSecond, double PacketsUpPerSecond,
     double PacketsDownPerSecond, double KbitUpPerSecond, double KbitDownPerSecond, double SnapshotsPerBotPerSecond,
-    double P99InterArrivalMs, long Errors);
+    double P99InterArrivalMs, long Errors, long Starved = 0, long Trouble = 0);

@@ -18,9 +18,12 @@ public sealed class LoadMetrics
     public Histogram Handshake { get; } = new();
     public Histogram InterArrival { get; } = new();
     public Histogram FireToShot { get; } = new();
+    public TroubleMetrics Trouble { get; } = new();
 
     public long Logins;
     public long Registrations;
+    /// <summary>Sessions renewed with <c>refresh</c> (a reconnect) instead of a login.</summary>
+    public long Refreshes;
     public long Connected;
     public long InBattle;
     /// <summary>Σ 1/players over the bots in battle, × 1e6 (battles running).</summary>

@@ -28,6 +28,10 @@ public sealed record LoadOptions
     public double? MaxP99InterArrivalMs { get; init; }
     public double? MaxLoginP99Ms { get; init; }
     public long? MaxErrors { get; init; }
+    /// <summary>How the bots judge snapshot gaps, stuck battles and rejoins.</summary>
+    public TroubleSettings Trouble { get; init; } = new();
+    /// <summary>The most of each trouble kind (<c>--max-trouble</c>; <see cref="TroubleLimits"/>).</summary>
+    public IReadOnlyDictionary<string, double> MaxTrouble { get; init; } = TroubleLimits.Defaults;
 
     public string Password => $"loadtest-password-{Seed}";
 

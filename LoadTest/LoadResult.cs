@@ -25,16 +25,19 @@ public sealed record BandwidthSummary(
 
 public sealed record BattleSummary(long Starts, long EndsReceived, double Completed, long MaxBotsInBattle);
 
-public sealed record ThresholdSummary(double? MaxLossPercent, double? MaxP99InterArrivalMs, double? MaxLoginP99Ms, long? MaxErrors, bool Passed, IReadOnlyList<string> Breaches);
+public sealed record ThresholdSummary(
+    double? MaxLossPercent, double? MaxP99InterArrivalMs, double? MaxLoginP99Ms, long? MaxErrors, IReadOnlyDictionary<string, double> MaxTrouble,
+    bool Passed, IReadOnlyList<string> Breaches);
 
 /// <summary>The run; <see cref="MeasuredSeconds"/> is the window from the warmup's end that the snapshot, fire-to-shot, traffic and CPU figures cover.</summary>
 public sealed record RunSummary(
     string Tcp, int Bots, double Ramp, double DurationSeconds, int TickRate, int Seed, string TankClass, int Threads,
-    DateTime StartedUtc, double ElapsedSeconds, long MaxConnected, long Logins, long Registrations, double WarmupSeconds, double MeasuredSeconds);
+    DateTime StartedUtc, double ElapsedSeconds, long MaxConnected, long Logins, long Registrations, double WarmupSeconds, double MeasuredSeconds,
+    long Refreshes);
 
 /// <summary>
 /// The end of a run: the summary table, the JSON report and the plot; the thresholds' verdict. Logins and handshakes
-/// cover the whole run, the timeline too; the rest covers the measured window.
+/// cover the whole run, the timeline and the trouble too; the rest covers the measured window.
 /// </summary>
 public sealed record LoadResult(
     RunSummary Run,
@@ -48,6 +51,7 @@ public sealed record LoadResult(
     CpuSummary Cpu,
     long ErrorCount,
     IReadOnlyDictionary<string, long> Errors,
+    TroubleSummary Trouble,
     ThresholdSummary Thresholds,
     IReadOnlyList<TimelinePoint> Timeline)
 {
@@ -102,10 +106,13 @@ public sealed record LoadResult(
             breaches.Add($"errors {errorCount} > {maxErrors}");
         }
 
+        var trouble = TroubleSummary.From(m.Trouble, o.Trouble);
+        breaches.AddRange(TroubleLimits.Breaches(trouble, o.MaxTrouble));
+
         return new LoadResult(
             new RunSummary($"{o.TcpHost}:{o.TcpPort}", o.Bots, o.Ramp, o.DurationSeconds, o.TickRate, o.Seed, o.TankClass, o.Threads,
                 startedUtc, Math.Round(elapsed, 2), timeline.Count == 0 ? 0 : timeline.Max(p => p.Connected), m.Logins, m.Registrations,
-                o.WarmupSeconds, Math.Round(window.Seconds, 2)),
+                o.WarmupSeconds, Math.Round(window.Seconds, 2), m.Refreshes),
             login,
             LatencySummary.Of(m.Register),
             LatencySummary.Of(m.Handshake),
@@ -118,7 +125,10 @@ public sealed record LoadResult(
             cpu,
             errorCount,
             errors,
-            new ThresholdSummary(o.MaxLossPercent, o.MaxP99InterArrivalMs, o.MaxLoginP99Ms, o.MaxErrors, breaches.Count == 0, breaches),
+            trouble,
+            new ThresholdSummary(
+                o.MaxLossPercent, o.MaxP99InterArrivalMs, o.MaxLoginP99Ms, o.MaxErrors,
+                o.MaxTrouble.OrderBy(l => l.Key, StringComparer.Ordinal).ToDictionary(l => l.Key, l => l.Value), breaches.Count == 0, breaches),
             timeline);
     }
 
@@ -130,7 +140,7 @@ public sealed record LoadResult(
 
         Row("bots (max connected)", F($"{Run.Bots} ({Run.MaxConnected})"));
         Row("run", F($"{Run.ElapsedSeconds:F1} s (warmup {Run.WarmupSeconds} s, measured {Run.MeasuredSeconds:F1} s), ramp {Run.Ramp}/s, tick {Run.TickRate} Hz, seed {Run.Seed}"));
-        Row("logins / registrations", F($"{Run.Logins} / {Run.Registrations}"));
+        Row("logins / registrations / refreshes", F($"{Run.Logins} / {Run.Registrations} / {Run.Refreshes}"));
         Row("login p50/p95/p99", L(Login));
         Row("register p50/p95/p99", L(Register));
         Row("UDP handshake p50/p95/p99", L(Handshake));
@@ -159,6 +169,9 @@ public sealed record LoadResult(
         }
 
         Row("errors", ErrorCount == 0 ? "0" : string.Join(", ", Errors.Select(e => $"{e.Key}={e.Value}")));
+        Row("trouble", Trouble.Total == 0 ? "0" : string.Join(", ", Trouble.Counts.Where(c => c.Value > 0).Select(c => $"{c.Key}={c.Value}")));
+        Row("starved (gaps > threshold)", F(
+            $"{Trouble.StarvedBotSeconds} bot-s = {Trouble.StarvedPercent} % of {Trouble.InBattleBotSeconds} in battle, longest gap {Trouble.LongestGapSeconds} s (threshold {Trouble.Settings.GapThresholdSeconds} s)"));
         Row("thresholds", Thresholds.Passed ? "held" : "BROKEN: " + string.Join("; ", Thresholds.Breaches));
         AnsiConsole.Write(table);
     }

@@ -1,7 +1,7 @@
 namespace Tanks.LoadTest;
 
 /// <summary>
-/// The plot beside the report: connected bots and bots in battle (left axis), p99 snapshot inter-arrival per second and
+/// The plot beside the report: connected bots, bots in battle and (if any) bots starved of snapshots (left axis), p99 snapshot inter-arrival per second and
 /// the tick period (right axis), the warmup's end as a vertical line (the timeline covers the whole run). ScottPlot (PNG or SVG by the path's extension); if its native Skia library cannot load,
 /// the hand-written <see cref="SvgPlot"/> is written instead (as .svg).
 /// </summary>
@@ -43,6 +43,14 @@ public static class RunPlot
             inBattle.LegendText = "bots in battle";
             inBattle.LineWidth = 2;
             inBattle.MarkerSize = 0;
+            if (points.Any(p => p.Starved > 0))
+            {
+                var starved = plot.Add.Scatter(seconds, points.Select(p => (double)p.Starved).ToArray());
+                starved.LegendText = "bots starved of snapshots";
+                starved.LineWidth = 2;
+                starved.MarkerSize = 0;
+            }
+
             var gap = plot.Add.Scatter(seconds, points.Select(p => p.P99InterArrivalMs).ToArray());
             gap.LegendText = "p99 snapshot inter-arrival (right)";
             gap.LineWidth = 2;
