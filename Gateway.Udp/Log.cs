@@ -59,6 +59,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 35, Level = LogLevel.Information, Message = "No longer serving battle {BattleId}: {Why}")]
     public static partial void RoomClosed(ILogger logger, Guid battleId, string why);
 
+    [LoggerMessage(EventId = 60, Level = LogLevel.Warning, Message = "Battle {BattleId} is lost ({Why}): its players here get BattleEnd aborted")]
+    public static partial void BattleLost(ILogger logger, Guid battleId, string why);
+
+    [LoggerMessage(EventId = 61, Level = LogLevel.Warning, Message = "Battle {BattleId} resumed from its checkpoint: BattleStart and a full snapshot again for {Players} players here")]
+    public static partial void BattleResumed(ILogger logger, Guid battleId, int players);
+
     [LoggerMessage(EventId = 36, Level = LogLevel.Warning, Message = "Battle {BattleId} sent an unreadable world state at tick {Tick}; frame skipped")]
     public static partial void BadFrame(ILogger logger, Guid battleId, int tick);
 

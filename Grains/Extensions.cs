@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Hosting;
 using Tanks.Grains.Accounts;
 
 namespace Tanks.Grains;
@@ -26,6 +27,15 @@ public static class Extensions
                 $"Matchmaking:Map must be one of {string.Join(", ", Tanks.Game.BuiltInMaps.Names)}")
             .ValidateOnStart();
         services.TryAddSingleton(GrainClock.System);
+        services.AddSingleton<Sessions.SiloBattles>();
         return services;
+    }
+
+    /// <summary>The silo side of the grains: battle placement (spread by the registry, never onto a draining silo).</summary>
+    public static ISiloBuilder AddTanksGrains(this ISiloBuilder silo)
+    {
+        silo.Services.AddTanksGrainServices();
+        silo.AddPlacementDirector<Sessions.BattlePlacementStrategy, Sessions.BattlePlacementDirector>();
+        return silo;
     }
 }

@@ -361,6 +361,7 @@ public sealed class Bot
     private void SendJoin(long now)
     {
         _joinSentAt = now;
+        _trouble.OnJoinSent();
         Send(new JoinQueueMessage(_tankClass).WriteTo(_send));
     }
 
@@ -432,7 +433,13 @@ public sealed class Bot
                 break;
             case GameMessageType.BattleStart when BattleStartMessage.TryRead(payload, out var start) == GameMessageReadResult.Ok:
                 BackInPlay();
-                if (_trouble.OnBattleStart(start.BattleId, start.TickRate, now) && _phase == Phase.InBattle)
+                var kind = _trouble.OnBattleStart(start.BattleId, start.TickRate, now);
+                if (kind == BattleStartKind.Echo && _phase == Phase.InBattle)
+                {
+                    break;
+                }
+
+                if (kind == BattleStartKind.Resumed && _phase == Phase.InBattle)
                 {
                     // The same battle again (moved to another silo): its ticks may restart lower, a full snapshot follows.
                     ResumeBattle(start.YourTankId, start.Team, now);

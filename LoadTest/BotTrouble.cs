@@ -3,6 +3,19 @@ using Tanks.Protocol.Game;
 
 namespace Tanks.LoadTest;
 
+/// <summary>What a <c>BattleStart</c> means to the bot (<see cref="BotTrouble.OnBattleStart"/>).</summary>
+public enum BattleStartKind
+{
+    /// <summary>A battle the bot is not in (it leaves the one it was in, if any).</summary>
+    New,
+
+    /// <summary>The battle the bot is in, started again by the server (moved): reset the snapshot state, play on.</summary>
+    Resumed,
+
+    /// <summary>The battle the bot is in, sent again in answer to a <c>JoinQueue</c> it resent: nothing happened.</summary>
+    Echo,
+}
+
 /// <summary>What the bot must do after <see cref="BotTrouble.CheckBattle"/>.</summary>
 public enum TroubleAction
 {
@@ -32,6 +45,9 @@ public enum TroubleAction
 /// </summary>
 public sealed class BotTrouble(TroubleMetrics metrics, TroubleSettings settings)
 {
+    // How long after a BattleStart the answers to the JoinQueues the bot resent before it may still come.
+    private static readonly long EchoWindowTicks = 5 * Stopwatch.Frequency;
+
     private readonly long _gapThreshold = Ticks(settings.GapThresholdSeconds);
     private readonly long _battleTimeout = Ticks(settings.BattleTimeoutSeconds);
     private readonly long _margin = Ticks(settings.BattleMarginSeconds);
@@ -50,6 +66,9 @@ public sealed class BotTrouble(TroubleMetrics metrics, TroubleSettings settings)
     private bool _rejoining;
     private long _rejoinSince;
     private bool _rejoinFailed;
+    private int _joinsSent;
+    private int _echoes;
+    private long _echoesUntil;
 
     public bool InBattle => _inBattle;
 
@@ -59,25 +78,36 @@ public sealed class BotTrouble(TroubleMetrics metrics, TroubleSettings settings)
     /// <summary>Whether a reconnect is under way (lost, not yet back in play).</summary>
     public bool Rejoining => _rejoining;
 
+    /// <summary>The bot sent a <c>JoinQueue</c> (a resent one may be answered with a second <c>BattleStart</c>).</summary>
+    public void OnJoinSent() => _joinsSent++;
+
     /// <summary>
-    /// A <c>BattleStart</c>: true if it resumes the battle the bot is in (same id: counted, the deadline extended by the
-    /// margin at least, the gap left running); false for a new battle (the previous one, if any, is left).
+    /// A <c>BattleStart</c>. The battle the bot is in: an echo of a resent <c>JoinQueue</c> shortly after the start, else
+    /// resumed (counted; the deadline extended by the margin at least; the gap left running). Another battle: new (the
+    /// previous one, if any, is left).
     /// </summary>
-    public bool OnBattleStart(Guid battleId, int tickRate, long now)
+    public BattleStartKind OnBattleStart(Guid battleId, int tickRate, long now)
     {
         BackInPlay();
         if (_inBattle && battleId == _battleId)
         {
+            if (_echoes > 0 && now <= _echoesUntil)
+            {
+                _echoes--;
+                return BattleStartKind.Echo;
+            }
+
             metrics.Count(TroubleKind.BattleResumed);
             _deadline = Math.Max(_deadline, now + _margin);
             _wantsTimeLeft = true;
-            return true;
+            return BattleStartKind.Resumed;
         }
 
         LeaveBattle(now);
+        (_echoes, _echoesUntil, _joinsSent) = (Math.Max(0, _joinsSent - 1), now + EchoWindowTicks, 0);
         (_inBattle, _battleId, _tickRate, _battleSince, _lastSnapshotAt) = (true, battleId, Math.Max(1, tickRate), now, now);
         (_gapOpen, _deadline, _wantsTimeLeft, _overPerSnapshot) = (false, now + _battleTimeout, true, false);
-        return false;
+        return BattleStartKind.New;
     }
 
     /// <summary>A <c>Snapshot</c> part arrived: closes an open gap (a gap means the battle paused: take the deadline again).</summary>

@@ -216,13 +216,13 @@ public static class TroubleLimits
         {
             var (actual, unit) = key switch
             {
-                StarvedSeconds => (trouble.StarvedBotSeconds, " bot-s"),
-                StarvedPercent => (trouble.StarvedPercent, " % of in-battle bot-s"),
+                StarvedSeconds => (trouble.StarvedBotSeconds, " (bot-seconds)"),
+                StarvedPercent => (trouble.StarvedPercent, " (% of in-battle bot-seconds)"),
                 _ => (trouble.Counts[key], ""),
             };
             if (actual > max)
             {
-                yield return string.Create(CultureInfo.InvariantCulture, $"trouble {key} {actual}{unit} > {max}{unit}");
+                yield return string.Create(CultureInfo.InvariantCulture, $"trouble {key} {actual} > {max}{unit}");
             }
         }
     }

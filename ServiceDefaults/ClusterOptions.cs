@@ -27,4 +27,18 @@ public sealed class ClusterOptions
     /// <summary>Without Redis, the gateways reach the silo's Orleans gateway on this host.</summary>
     [Required]
     public string GatewayHost { get; set; } = "127.0.0.1";
+
+    /// <summary>
+    /// Membership: how long a probe of another silo may take, and how many in a row may fail before this silo
+    /// suspects it. With <see cref="NumVotesForDeathDeclaration"/> suspicions a silo is declared dead: a killed silo is
+    /// found in about ProbeTimeout x NumMissedProbesLimit (see docs/operations.md, "Membership timing").
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.500", "00:01:00")]
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    [Range(1, 10)]
+    public int NumMissedProbesLimit { get; set; } = 3;
+
+    [Range(1, 10)]
+    public int NumVotesForDeathDeclaration { get; set; } = 2;
 }

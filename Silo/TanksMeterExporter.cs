@@ -22,6 +22,28 @@ public sealed class TanksMeterExporter : IHostedService, IDisposable
     private static readonly Gauge BattlesRunning = Metrics.CreateGauge(
         "tanks_battles_running", "Battles running on this silo.");
 
+    private static readonly Counter Resumed = Metrics.CreateCounter(
+        "tanks_battles_resumed_total", "Battles resumed on this silo from a checkpoint after their silo was lost.");
+
+    private static readonly Counter Migrated = Metrics.CreateCounter(
+        "tanks_battles_migrated_total", "Battles moved to this silo live from a draining silo.");
+
+    private static readonly Counter Aborted = Metrics.CreateCounter(
+        "tanks_battles_aborted_total", "Battles that ended as aborted on this silo (could not resume, or the last silo stopped).");
+
+    private static readonly Counter GivenUp = Metrics.CreateCounter(
+        "tanks_battles_given_up_total", "Battles the registry gave up (no state, or silent beyond Matchmaking:BattleLostAfter).");
+
+    private static readonly Counter Checkpoints = Metrics.CreateCounter(
+        "tanks_battle_checkpoints_total", "Battle checkpoints written, by result (ok, failed).",
+        new CounterConfiguration { LabelNames = ["result"] });
+
+    private static readonly Counter ResultRetries = Metrics.CreateCounter(
+        "tanks_battle_result_retries_total", "Failed attempts to store a player's battle result (kept in the battle's outbox, retried).");
+
+    private static readonly Gauge RegistryActive = Metrics.CreateGauge(
+        "tanks_registry_active", "1 while the matchmaking registry is active on this silo.");
+
     private static readonly Histogram TickDuration = Metrics.CreateHistogram(
         "tanks_tick_duration_seconds", "Time of one battle tick (simulation and world-state write).",
         new HistogramConfiguration
@@ -48,12 +70,27 @@ public sealed class TanksMeterExporter : IHostedService, IDisposable
         _listener.SetMeasurementEventCallback<double>(OnDoubleMeasurement);
         _listener.Start();
         Logins.WithLabels("ok"); // present at zero from the first scrape
+        Checkpoints.WithLabels("ok");
+        Checkpoints.WithLabels("failed");
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public void Dispose() => _listener.Dispose();
+
+    private static string Tag(ReadOnlySpan<KeyValuePair<string, object?>> tags, string key)
+    {
+        foreach (var tag in tags)
+        {
+            if (tag.Key == key && tag.Value is string s)
+            {
+                return s;
+            }
+        }
+
+        return "unknown";
+    }
 
     private static void OnDoubleMeasurement(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
     {
@@ -72,6 +109,27 @@ public sealed class TanksMeterExporter : IHostedService, IDisposable
                 break;
             case AccountMetrics.Registered:
                 Registered.Inc(value);
+                break;
+            case BattleMetrics.ResumedCount:
+                Resumed.Inc(value);
+                break;
+            case BattleMetrics.MigratedIn:
+                Migrated.Inc(value);
+                break;
+            case BattleMetrics.AbortedCount:
+                Aborted.Inc(value);
+                break;
+            case BattleMetrics.GivenUpCount:
+                GivenUp.Inc(value);
+                break;
+            case BattleMetrics.ResultRetries:
+                ResultRetries.Inc(value);
+                break;
+            case BattleMetrics.RegistryActive:
+                RegistryActive.Inc(value);
+                break;
+            case BattleMetrics.Checkpoints:
+                Checkpoints.WithLabels(Tag(tags, "result")).Inc(value);
                 break;
             case AccountMetrics.Logins:
                 var result = "unknown";

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using Tanks.Grains.Interfaces.Sessions;
 using Tanks.Protocol.Game;
 using Tanks.Protocol.Snapshots;
@@ -18,6 +19,12 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
     /// <summary>How long before the battle's next tick (as a share of the tick period) the inputs are sent.</summary>
     private const double FlushLead = 0.4;
 
+    /// <summary>No frame for this long: the battle's silo may be gone; subscribe again at once (the call resumes it elsewhere).</summary>
+    internal static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the watchdog looks at the room.</summary>
+    internal static readonly TimeSpan WatchPeriod = TimeSpan.FromMilliseconds(500);
+
     [ThreadStatic]
     private static SnapshotEncoder? t_encoder;
 
@@ -35,6 +42,12 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
     private Timer? _flushTimer;
     private Timer? _renewTimer;
     private int _submitting;
+    private int _subscribing;
+    private int _endSent;
+    private int _epoch = -1;
+    private long _lastFrameAt = Stopwatch.GetTimestamp();
+    private long _lastSubscribedAt = Stopwatch.GetTimestamp();
+    private long _silentSince;
     private volatile bool _closed;
     private volatile bool _ended;
 
@@ -67,7 +80,7 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
 
     public bool TryGetPlayer(long userId, out BattlePlayer player) => _players.TryGetValue(userId, out player!);
 
-    /// <summary>Starts the input flush and the ~10 s subscription renewal.</summary>
+    /// <summary>Starts the input flush and the watchdog (subscription renewal every ~10 s, at once when frames stop).</summary>
     /// <remarks>
     /// Inputs go to the battle once per tick, shortly before its next tick: each frame re-arms the one-shot flush for
     /// <see cref="FlushLead"/> before the tick after it, so an input waits half a tick on average before it is applied.
@@ -78,7 +91,7 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
     {
         var period = TimeSpan.FromSeconds(1.0 / TickRate);
         _flushTimer = new Timer(_ => OnFlushTimer(), null, period, Timeout.InfiniteTimeSpan);
-        _renewTimer = new Timer(_ => Renew(), null, GameGateway.RenewPeriod, GameGateway.RenewPeriod);
+        _renewTimer = new Timer(_ => Watch(), null, WatchPeriod, WatchPeriod);
     }
 
     /// <summary>Adds a member; false when the room is closed (the caller gets a fresh room).</summary>
@@ -214,10 +227,28 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
 
         lock (_frameLock)
         {
+            if (frame.Epoch < _epoch)
+            {
+                return; // from an activation the battle has left behind
+            }
+
+            if (frame.Epoch > _epoch)
+            {
+                var resumed = _epoch >= 0;
+                _epoch = frame.Epoch;
+                if (resumed)
+                {
+                    Restart();
+                }
+            }
+
             if (_history.HasNewest && frame.Tick <= _history.NewestTick)
             {
                 return; // a frame that overtook this one already went out; an older state is of no use to anyone
             }
+
+            Volatile.Write(ref _lastFrameAt, Stopwatch.GetTimestamp());
+            Volatile.Write(ref _silentSince, 0);
 
             if (WorldState.TryRead(frame.State, _scratch) != SnapshotReadResult.Ok)
             {
@@ -274,11 +305,105 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
         }
     }
 
-    public void OnBattleEnded(BattleSummary summary)
+    /// <summary>
+    /// The battle resumed from a checkpoint on another silo (a new epoch): its ticks carry on above the old ones, but the
+    /// baselines are gone with the lost activation. Every player gets <c>BattleStart</c> again (clients reset their
+    /// snapshot state on it) and then a full snapshot. Called under the frame lock.
+    /// </summary>
+    private void Restart()
+    {
+        _history.Clear();
+        var members = Volatile.Read(ref _members);
+        foreach (var client in members)
+        {
+            BattlePlayer? player = null;
+            lock (client)
+            {
+                if (client.Gone || client.Room != this)
+                {
+                    continue;
+                }
+
+                client.Ack.Reset();
+                _players.TryGetValue(client.UserId, out player);
+            }
+
+            if (player is not null)
+            {
+                SendBattleStart(client, player);
+            }
+        }
+
+        _gateway.BattleResumed(this, members.Length);
+    }
+
+    /// <summary>The watchdog: renews the subscription every <see cref="GameGateway.RenewPeriod"/>, and at once when frames stop.</summary>
+    private void Watch()
     {
         if (_closed)
         {
             return;
+        }
+
+        if (MemberCount == 0)
+        {
+            _gateway.CloseIfEmpty(this);
+            return;
+        }
+
+        var now = Stopwatch.GetTimestamp();
+        var stalled = Stopwatch.GetElapsedTime(Volatile.Read(ref _lastFrameAt), now) > StallTimeout;
+        var due = Stopwatch.GetElapsedTime(Volatile.Read(ref _lastSubscribedAt), now) >= GameGateway.RenewPeriod;
+        if ((stalled || due) && Interlocked.CompareExchange(ref _subscribing, 1, 0) == 0)
+        {
+            if (stalled && Volatile.Read(ref _silentSince) == 0)
+            {
+                Volatile.Write(ref _silentSince, now);
+            }
+
+            _ = RenewAsync();
+        }
+    }
+
+    private async Task RenewAsync()
+    {
+        try
+        {
+            await _gateway.SubscribeAsync(this);
+        }
+        finally
+        {
+            Volatile.Write(ref _subscribing, 0);
+        }
+    }
+
+    /// <summary>The subscription was taken (the battle runs).</summary>
+    public void Subscribed() => Volatile.Write(ref _lastSubscribedAt, Stopwatch.GetTimestamp());
+
+    /// <summary>How long the battle has sent no frame while this room waited for it (zero while frames flow).</summary>
+    public TimeSpan Silence
+    {
+        get
+        {
+            var since = Volatile.Read(ref _silentSince);
+            return since == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(since);
+        }
+    }
+
+    /// <summary>The battle is gone for good (no state, or silent too long): its players get <c>BattleEnd</c> aborted.</summary>
+    public void EndLost()
+    {
+        var players = Assignment.Players
+            .Select(p => new PlayerOutcome(p.UserId, p.Team, 0, 0, 0, 0, 0, true))
+            .ToImmutableArray();
+        OnBattleEnded(new BattleSummary(BattleId, -1, nameof(BattleEndReasonCode.Aborted), 0, players));
+    }
+
+    public void OnBattleEnded(BattleSummary summary)
+    {
+        if (_closed || Interlocked.Exchange(ref _endSent, 1) != 0)
+        {
+            return; // one BattleEnd per battle, whether the observer, a renewal's answer or the watchdog brought it
         }
 
         _ended = true;
@@ -393,22 +518,6 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
         {
             Volatile.Write(ref _submitting, 0);
         }
-    }
-
-    private void Renew()
-    {
-        if (_closed)
-        {
-            return;
-        }
-
-        if (MemberCount == 0)
-        {
-            _gateway.CloseIfEmpty(this);
-            return;
-        }
-
-        _ = _gateway.SubscribeAsync(this);
     }
 
     private static ushort U16(int value) => (ushort)Math.Clamp(value, 0, ushort.MaxValue);

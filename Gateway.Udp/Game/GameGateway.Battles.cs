@@ -8,6 +8,12 @@ internal sealed partial class GameGateway
 {
     private readonly object _roomsLock = new();
     private readonly Dictionary<Guid, Task<BattleRoom?>> _rooms = [];
+    /// <summary>The longest wait on one battle call (a dead silo must not hold a room up for Orleans' 30 s default).</summary>
+    internal static readonly TimeSpan BattleCallTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>As the registry's <c>Matchmaking:BattleLostAfter</c>: a battle silent this long is over for its players.</summary>
+    internal static readonly TimeSpan BattleLostAfter = TimeSpan.FromSeconds(60);
+
     private IMatchObserver? _matchObserver;
     private int _battleCount;
 
@@ -202,7 +208,7 @@ internal sealed partial class GameGateway
         var grain = _cluster.GetGrain<ISessionGrain>(battleId);
         try
         {
-            var info = await grain.GetInfoAsync();
+            var info = await grain.GetInfoAsync().WaitAsync(BattleCallTimeout);
             if (info is null || info.Over)
             {
                 Forget(battleId, null);
@@ -211,7 +217,14 @@ internal sealed partial class GameGateway
 
             var room = new BattleRoom(this, info, grain);
             room.ObserverReference = _cluster.CreateObjectReference<ISessionObserver>(room);
-            await grain.SubscribeAsync(room.ObserverReference);
+            var status = await grain.SubscribeAsync(room.ObserverReference).WaitAsync(BattleCallTimeout);
+            if (status.Phase != BattlePhase.Running)
+            {
+                _cluster.DeleteObjectReference<ISessionObserver>(room.ObserverReference);
+                Forget(battleId, null);
+                return null;
+            }
+
             room.Start();
             Metrics.SetBattles(Interlocked.Increment(ref _battleCount));
             Log.RoomOpened(_logger, battleId, info.Assignment.MapId, info.TickRate);
@@ -225,21 +238,49 @@ internal sealed partial class GameGateway
         }
     }
 
-    /// <summary>Renews a room's subscription (its renewal timer calls this every ~10 s while it has players).</summary>
+    /// <summary>
+    /// Renews a room's subscription (its watchdog calls this every ~10 s, and every half second while frames have
+    /// stopped). The call itself resumes a battle whose silo was lost; the answer says whether it runs, ended (its
+    /// summary goes to the players, in case the end was lost with the silo) or is unknown (gone: the players get
+    /// <c>BattleEnd</c> aborted). A battle that stays unreachable for <see cref="BattleLostAfter"/> is given up the same way.
+    /// </summary>
     public async Task SubscribeAsync(BattleRoom room)
     {
+        if (room.ObserverReference is not { } observer || room.IsClosed)
+        {
+            return;
+        }
+
         try
         {
-            if (room.ObserverReference is { } observer && !room.IsClosed)
+            var status = await room.Grain.SubscribeAsync(observer).WaitAsync(BattleCallTimeout);
+            switch (status.Phase)
             {
-                await room.Grain.SubscribeAsync(observer);
+                case BattlePhase.Running:
+                    room.Subscribed();
+                    break;
+                case BattlePhase.Ended when status.Summary is { } summary:
+                    room.OnBattleEnded(summary);
+                    break;
+                default:
+                    Log.BattleLost(_logger, room.BattleId, "unknown to the cluster");
+                    room.EndLost();
+                    break;
             }
         }
         catch (Exception ex)
         {
             Log.SubscribeFailed(_logger, ex, room.BattleId.ToString());
+            if (room.Silence > BattleLostAfter)
+            {
+                Log.BattleLost(_logger, room.BattleId, $"no answer for {room.Silence.TotalSeconds:0} s");
+                room.EndLost();
+            }
         }
     }
+
+    /// <summary>A battle resumed from its checkpoint: its players here were sent <c>BattleStart</c> again.</summary>
+    public void BattleResumed(BattleRoom room, int players) => Log.BattleResumed(_logger, room.BattleId, players);
 
     /// <summary>The battle ended (its <c>BattleEnd</c> went out): its players are free, the room goes.</summary>
     public void BattleEnded(BattleRoom room, GameClient[] members)

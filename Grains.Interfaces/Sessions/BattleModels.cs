@@ -20,13 +20,16 @@ public sealed record InputBatch([property: Id(0)] ImmutableArray<PlayerInput> In
 /// One tick's world state, pushed once per tick to each subscribed gateway. <see cref="State"/> is the quantized world
 /// state in its binary form (<c>Tanks.Protocol.Snapshots.WorldState.TryRead</c>) that gateways delta-encode per client;
 /// <see cref="Events"/> is a ready <c>BattleEvents</c> message for the players (empty when nothing happened).
+/// <see cref="Epoch"/> counts the battle's resumptions from a checkpoint: when it grows, ticks may start over lower (the
+/// checkpoint's), so a gateway forgets its baselines and sends each player <c>BattleStart</c> and a full snapshot again.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Tanks.BattleFrame")]
 public sealed record BattleFrame(
     [property: Id(0)] Guid BattleId,
     [property: Id(1)] int Tick,
     [property: Id(2)] byte[] State,
-    [property: Id(3)] byte[] Events);
+    [property: Id(3)] byte[] Events,
+    [property: Id(4)] int Epoch = 0);
 
 /// <summary>The end of a battle: winner (0, 1, or -1 for a draw), why, and each player's outcome.</summary>
 [GenerateSerializer, Immutable, Alias("Tanks.BattleSummary")]
@@ -54,3 +57,32 @@ public sealed record BattleInfo(
     [property: Id(1)] int Tick,
     [property: Id(2)] int TickRate,
     [property: Id(3)] bool Over);
+
+[GenerateSerializer, Alias("Tanks.BattlePhase")]
+public enum BattlePhase
+{
+    /// <summary>No such battle: never started, or over and settled long ago. Nothing was activated for it.</summary>
+    Unknown = 0,
+
+    /// <summary>Ticking (or resumed from its checkpoint by this very call).</summary>
+    Running = 1,
+
+    /// <summary>Over; <see cref="BattleStatus.Summary"/> says how. Results may still be on their way into the accounts.</summary>
+    Ended = 2,
+}
+
+/// <summary>
+/// What a battle says of itself when asked (gateways subscribing, the registry's sweep): phase, tick, epoch, the silo it
+/// runs on, and once over its summary and whether every result is stored (<see cref="Settled"/>).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Tanks.BattleStatus")]
+public sealed record BattleStatus(
+    [property: Id(0)] BattlePhase Phase,
+    [property: Id(1)] int Tick = 0,
+    [property: Id(2)] int Epoch = 0,
+    [property: Id(3)] string? Silo = null,
+    [property: Id(4)] BattleSummary? Summary = null,
+    [property: Id(5)] bool Settled = false)
+{
+    public static BattleStatus Unknown { get; } = new(BattlePhase.Unknown);
+}

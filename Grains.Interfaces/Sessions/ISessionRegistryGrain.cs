@@ -4,7 +4,8 @@ namespace Tanks.Grains.Interfaces.Sessions;
 
 /// <summary>
 /// The singleton (key <see cref="SingletonKey"/>) that matches queued players into battles and indexes the live ones.
-/// Called on join, leave, battle start and end only, never per tick. Its state is persisted.
+/// Called on join, leave, battle start and end only, never per tick. Its state is persisted. It owns every battle it
+/// started until the battle is settled: a sweep asks each one for its status, which resumes a battle whose silo was lost.
 /// </summary>
 [Alias("Tanks.ISessionRegistryGrain")]
 public interface ISessionRegistryGrain : IGrainWithIntegerKey
@@ -26,9 +27,21 @@ public interface ISessionRegistryGrain : IGrainWithIntegerKey
     [Alias("GetPlayerStatuses")]
     Task<ImmutableArray<PlayerStatus>> GetPlayerStatusesAsync(ImmutableArray<long> userIds);
 
-    /// <summary>A battle reports its end; its players become free to queue again.</summary>
+    /// <summary>A battle reports its end; its players become free to queue again. The registry keeps watching it until it is settled.</summary>
     [Alias("BattleEnded")]
     Task BattleEndedAsync(Guid battleId);
+
+    /// <summary>An ended battle has stored every result: the registry forgets it.</summary>
+    [Alias("BattleSettled")]
+    Task BattleSettledAsync(Guid battleId);
+
+    /// <summary>A battle about to resume from a checkpoint asks whether it is still wanted (false: the registry gave it up; it ends aborted).</summary>
+    [Alias("IsBattleLive")]
+    Task<bool> IsBattleLiveAsync(Guid battleId);
+
+    /// <summary>A silo is stopping: place no new battle there.</summary>
+    [Alias("SiloDraining")]
+    Task SiloDrainingAsync(string silo);
 
     /// <summary>A gateway asks to hear of new battles. Observers are not durable: gateways renew this periodically.</summary>
     [Alias("Subscribe")]

@@ -30,4 +30,15 @@ public sealed class MatchmakingOptions
     /// <summary>How often the registry looks at its queue.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How often the registry asks each battle it owns for its status. The ask itself resumes a battle whose silo was
+    /// lost, so this bounds how long a battle nobody else calls stays away (plus the membership's detection time).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan BattleCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A running battle that has not answered for this long is given up: its players are free (it ends aborted if it ever comes back).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan BattleLostAfter { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -2,62 +2,314 @@ using System.Collections.Immutable;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+using Orleans.Storage;
 using Orleans.Utilities;
 using Tanks.Game;
-using Tanks.Grains.Interfaces;
-using Tanks.Grains.Interfaces.Models;
 using Tanks.Grains.Interfaces.Sessions;
 
 namespace Tanks.Grains.Sessions;
 
 /// <summary>
 /// One battle. A grain timer runs the fixed-step simulation (<see cref="Battle"/>, tanks from the <see cref="TankPool"/>);
-/// gateways submit each tick's inputs in one batch and receive one world state per tick through their observer. At the
-/// end the grain writes every player's result into their account, tells the registry, and deactivates.
-/// Battles are soft state: a battle lost with its silo ends for its players (the registry frees them on restart).
+/// gateways submit each tick's inputs in one batch and receive one world state per tick through their observer.
+/// <para>
+/// A battle outlives its silo: every <see cref="SessionOptions.CheckpointInterval"/> it stores its whole simulation, and
+/// the first call after its silo was lost (a gateway's subscription or inputs, the registry's sweep) activates it on
+/// another silo from that checkpoint, one epoch later (gateways then restart their players' snapshot streams). A silo
+/// that stops moves its battles with their exact state (live migration). At the end the results go into an outbox in
+/// the battle's own state and are retried until every account has them (<see cref="SessionGrain.Settlement"/>).
+/// </para>
 /// </summary>
+[BattlePlacement]
 public sealed partial class SessionGrain(
+    [PersistentState("battle", StorageNames.Battles)] IPersistentState<BattleCheckpoint> checkpoint,
     TankPool tankPool,
+    SiloBattles siloBattles,
     IOptions<SessionOptions> options,
     ILogger<SessionGrain> logger)
-    : Grain, ISessionGrain
+    : Grain, ISessionGrain, IGrainMigrationParticipant
 {
     private const int MaxCatchUpSteps = 3;
+    private const string MigrationKey = "tanks.battle";
+    private static readonly TimeSpan RegistryCallTimeout = TimeSpan.FromSeconds(3);
+
     private readonly SessionOptions _options = options.Value;
+    private readonly Dictionary<long, int> _slotByUser = [];
+    private readonly WorldStateBuilder _world = new();
     private long _startedAt;
     private ObserverManager<ISessionObserver>? _observers;
     private BattleAssignment? _assignment;
     private Battle? _battle;
     private Tank[]? _tanks;
     private TankInput[] _inputs = [];
-    private readonly Dictionary<long, int> _slotByUser = [];
-    private readonly WorldStateBuilder _world = new();
+    private byte[] _simulation = [];
     private IGrainTimer? _timer;
-    private bool _ended;
+    private bool _ticking;
+    private int _epoch;
+    private int _checkpointTicks = 1;
+    private int _lastCheckpointTick;
+    private Task? _checkpointWrite;
+    private MigratedBattle? _migrated;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    private Guid BattleId => this.GetPrimaryKey();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _observers = new ObserverManager<ISessionObserver>(TimeSpan.FromSeconds(30), logger);
-        return Task.CompletedTask;
+        _checkpointTicks = Math.Max(1, (int)Math.Round(_options.CheckpointInterval.TotalSeconds * _options.TickRate));
+        if (_migrated is { } moved)
+        {
+            // Live migration: the exact state of the moment it left the other silo, subscribers included.
+            _migrated = null;
+            if (SetUp(moved.Assignment) && _battle!.TryRestore(moved.Simulation))
+            {
+                _epoch = moved.Epoch;
+                _world.TickOffset = moved.TickOffset;
+                foreach (var observer in moved.Observers)
+                {
+                    _observers.Subscribe(observer, observer);
+                }
+
+                StartTicking();
+                BattleMetrics.Migrated();
+                LogMigratedIn(logger, BattleId, _battle.Tick);
+                return;
+            }
+        }
+
+        var saved = checkpoint.State;
+        if (!checkpoint.RecordExists || saved.Assignment is null)
+        {
+            return; // unknown: callers get Unknown and the activation goes
+        }
+
+        if (saved.Phase == BattlePhase.Ended)
+        {
+            // Over before its silo went: carry on storing its results.
+            _assignment = saved.Assignment;
+            ResumeSettlement();
+            return;
+        }
+
+        await ResumeFromCheckpointAsync(saved);
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        StopTicking();
         ReleaseTanks();
         return Task.CompletedTask;
     }
 
-    public Task StartAsync(BattleAssignment assignment)
+    public void OnDehydrate(IDehydrationContext dehydrationContext)
     {
-        if (_assignment is not null)
+        if (!_ticking || _battle is null || _assignment is null)
         {
-            return Task.CompletedTask; // a retried start: already running
+            return;
         }
 
+        var length = _battle.WriteBinary(_simulation);
+        var observers = _observers!.Observers.Values.ToArray();
+        dehydrationContext.TryAddValue(MigrationKey, new MigratedBattle(_assignment, _simulation.AsSpan(0, length).ToArray(), _epoch, observers, _world.TickOffset));
+        LogMigratingOut(logger, BattleId, _battle.Tick, observers.Length);
+        StopTicking();
+    }
+
+    public void OnRehydrate(IRehydrationContext rehydrationContext)
+    {
+        if (rehydrationContext.TryGetValue<MigratedBattle>(MigrationKey, out var moved) && moved is not null)
+        {
+            _migrated = moved;
+        }
+    }
+
+    public async Task StartAsync(BattleAssignment assignment)
+    {
+        if (_assignment is not null || checkpoint.RecordExists)
+        {
+            return; // a retried start: already running (or over)
+        }
+
+        if (!SetUp(assignment))
+        {
+            throw new ArgumentException($"battle {assignment.BattleId}: the assignment does not fit map {assignment.MapId}");
+        }
+
+        try
+        {
+            await SaveCheckpointAsync(); // a battle that could not be resumed elsewhere does not start
+        }
+        catch
+        {
+            ReleaseTanks();
+            _battle = null;
+            _assignment = null;
+            DeactivateOnIdle();
+            throw;
+        }
+
+        StartTicking();
+        LogStarted(logger, BattleId, assignment.Players.Length, assignment.MapId, this.RuntimeIdentity);
+    }
+
+    public Task SubmitInputsAsync(InputBatch batch)
+    {
+        if (!_ticking)
+        {
+            ForgetIfUnknown();
+            return Task.CompletedTask;
+        }
+
+        foreach (var input in batch.Inputs)
+        {
+            if (_slotByUser.TryGetValue(input.UserId, out var slot))
+            {
+                _inputs[slot] = new TankInput(input.Throttle, input.Steering, input.TurretYaw, input.Fire);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<BattleStatus> SubscribeAsync(ISessionObserver observer)
+    {
+        if (_ticking)
+        {
+            _observers!.Subscribe(observer, observer);
+        }
+
+        return Task.FromResult(Status());
+    }
+
+    public Task UnsubscribeAsync(ISessionObserver observer)
+    {
+        _observers!.Unsubscribe(observer);
+        ForgetIfUnknown();
+        return Task.CompletedTask;
+    }
+
+    public Task<BattleInfo?> GetInfoAsync()
+    {
+        if (_assignment is null)
+        {
+            ForgetIfUnknown();
+            return Task.FromResult<BattleInfo?>(null);
+        }
+
+        var over = !_ticking;
+        return Task.FromResult<BattleInfo?>(new BattleInfo(_assignment, _battle?.Tick ?? checkpoint.State.Tick, _options.TickRate, over));
+    }
+
+    public Task<BattleStatus> EnsureRunningAsync() => Task.FromResult(Status());
+
+    public async Task DrainAsync(bool canMove)
+    {
+        if (!_ticking || _battle is null || !siloBattles.Draining)
+        {
+            return; // already moved to a silo that is not stopping
+        }
+
+        if (!canMove)
+        {
+            LogAbortedAtShutdown(logger, BattleId, _battle.Tick);
+            await EndAsync(_battle, aborted: true);
+            return;
+        }
+
+        // A fresh checkpoint first: should the move fail half-way, the battle resumes from here rather than from older.
+        await AwaitCheckpointWriteAsync();
+        try
+        {
+            await SaveCheckpointAsync();
+        }
+        catch (Exception ex)
+        {
+            LogCheckpointFailed(logger, ex, BattleId, _battle.Tick);
+        }
+
+        this.MigrateOnIdle();
+    }
+
+    private BattleStatus Status()
+    {
+        if (_ticking && _battle is not null)
+        {
+            return new BattleStatus(BattlePhase.Running, _battle.Tick, _epoch, this.RuntimeIdentity);
+        }
+
+        if (_summary is not null)
+        {
+            return new BattleStatus(BattlePhase.Ended, _summary.Ticks, _epoch, this.RuntimeIdentity, _summary, Settled: IsSettled);
+        }
+
+        ForgetIfUnknown();
+        return BattleStatus.Unknown;
+    }
+
+    /// <summary>A call for a battle that never started (or is long settled) must not keep an empty activation alive.</summary>
+    private void ForgetIfUnknown()
+    {
+        if (_assignment is null && !_ticking)
+        {
+            DeactivateOnIdle();
+        }
+    }
+
+    private async Task ResumeFromCheckpointAsync(BattleCheckpoint saved)
+    {
+        var assignment = saved.Assignment!;
+        bool live;
+        try
+        {
+            live = await Registry.IsBattleLiveAsync(BattleId).WaitAsync(RegistryCallTimeout);
+        }
+        catch (Exception ex)
+        {
+            LogRegistryUnreachable(logger, ex, BattleId);
+            live = true; // the registry's sweep settles it either way
+        }
+
+        if (!SetUp(assignment) || saved.Simulation is null || !_battle!.TryRestore(saved.Simulation))
+        {
+            LogCheckpointUnusable(logger, BattleId, saved.Tick);
+            await AbortWithoutStateAsync(assignment);
+            return;
+        }
+
+        if (!live)
+        {
+            LogGivenUp(logger, BattleId, _battle.Tick);
+            await EndAsync(_battle, aborted: true);
+            return;
+        }
+
+        // A new epoch, stored before the first tick: gateways restart their snapshot streams (ticks go back to the
+        // checkpoint's), and a second resume of this same checkpoint gets an epoch of its own.
+        _epoch = saved.Epoch + 1;
+        // The lost activation ticked at most wall-clock speed since the checkpoint (catch-up is capped, stalls are
+        // dropped): wire ticks resume above anything it can have sent, with a second of margin for clock skew.
+        var away = Math.Max(0, (DateTime.UtcNow - saved.SavedAtUtc).TotalSeconds);
+        _world.TickOffset = saved.TickOffset + (int)Math.Ceiling(away * _options.TickRate) + _options.TickRate + MaxCatchUpSteps;
+        await SaveCheckpointAsync();
+        StartTicking();
+        BattleMetrics.Resumed();
+        LogResumed(logger, BattleId, _battle.Tick, _epoch, DateTime.UtcNow - saved.SavedAtUtc, this.RuntimeIdentity);
+    }
+
+    /// <summary>Builds the simulation for an assignment (tanks from the pool); false when the assignment does not fit the map.</summary>
+    private bool SetUp(BattleAssignment assignment)
+    {
         var classes = TankClasses.All();
         var players = new PlayerSlot[assignment.Players.Length];
+        _slotByUser.Clear();
         foreach (var player in assignment.Players)
         {
+            if (player.Slot < 0 || player.Slot >= players.Length)
+            {
+                return false;
+            }
+
             players[player.Slot] = new PlayerSlot(player.Team, ClassIndex(classes, player.TankClass), player.UserId);
             _slotByUser[player.UserId] = player.Slot;
         }
@@ -72,70 +324,87 @@ public sealed partial class SessionGrain(
             },
             Classes = classes,
         };
+        ReleaseTanks();
         _tanks = tankPool.Rent(players.Length);
-        _battle = new Battle(setup, _tanks);
-        _inputs = new TankInput[players.Length];
-        _assignment = assignment;
-        _startedAt = TickGrid.Origin(Stopwatch.GetTimestamp(), _options.TickRate, this.GetPrimaryKey());
-        // One-shot, re-armed after each tick for the next tick's wall-clock time: a periodic timer drifts by its
-        // callback's run time and scheduling delay (measured ~4 % slow at 20 Hz).
-        var first = TimeSpan.FromSeconds(1.0 / _options.TickRate) - Stopwatch.GetElapsedTime(_startedAt);
-        _timer = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(first, Timeout.InfiniteTimeSpan) { KeepAlive = true });
-        BattleMetrics.BattleStarted();
-        LogStarted(logger, this.GetPrimaryKey(), players.Length, assignment.MapId);
-        return Task.CompletedTask;
-    }
-
-    public Task SubmitInputsAsync(InputBatch batch)
-    {
-        foreach (var input in batch.Inputs)
+        try
         {
-            if (_slotByUser.TryGetValue(input.UserId, out var slot))
-            {
-                _inputs[slot] = new TankInput(input.Throttle, input.Steering, input.TurretYaw, input.Fire);
-            }
+            _battle = new Battle(setup, _tanks);
+        }
+        catch (ArgumentException)
+        {
+            ReleaseTanks();
+            return false;
         }
 
-        return Task.CompletedTask;
+        _inputs = new TankInput[players.Length];
+        _simulation = new byte[_battle.MaxBinarySize];
+        _assignment = assignment;
+        return true;
     }
 
-    public Task SubscribeAsync(ISessionObserver observer)
+    private void StartTicking()
     {
-        _observers!.Subscribe(observer, observer);
-        return Task.CompletedTask;
+        var battle = _battle!;
+        // Tick 0 lies `Tick` periods before the battle's next grid point: the next tick is the one after the current,
+        // whatever time passed while the battle was away (no replay of a pause).
+        _startedAt = TickGrid.Origin(Stopwatch.GetTimestamp(), _options.TickRate, BattleId) - battle.Tick * Period;
+        _lastCheckpointTick = battle.Tick;
+        _ticking = true;
+        siloBattles.Add(BattleId);
+        BattleMetrics.BattleStarted();
+        // One-shot, re-armed after each tick for the next tick's wall-clock time: a periodic timer drifts by its
+        // callback's run time and scheduling delay (measured ~4 % slow at 20 Hz).
+        _timer = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(UntilTick(battle.Tick + 1), Timeout.InfiniteTimeSpan) { KeepAlive = true });
     }
 
-    public Task UnsubscribeAsync(ISessionObserver observer)
+    private void StopTicking()
     {
-        _observers!.Unsubscribe(observer);
-        return Task.CompletedTask;
+        _timer?.Dispose();
+        _timer = null;
+        if (_ticking)
+        {
+            _ticking = false;
+            siloBattles.Remove(BattleId);
+            BattleMetrics.BattleStopped();
+        }
     }
 
-    public Task<BattleInfo?> GetInfoAsync()
-        => Task.FromResult(_assignment is null || _battle is null
-            ? null
-            : new BattleInfo(_assignment, _battle.Tick, _options.TickRate, _battle.IsOver));
+    private long Period => Stopwatch.Frequency / _options.TickRate;
+
+    private TimeSpan UntilTick(int tick)
+    {
+        var due = Stopwatch.GetElapsedTime(_startedAt, Stopwatch.GetTimestamp());
+        var at = TimeSpan.FromSeconds(tick / (double)_options.TickRate);
+        return at > due ? at - due : TimeSpan.Zero;
+    }
 
     private async Task TickAsync(CancellationToken cancellationToken)
     {
-        var battle = _battle!;
-        if (_ended)
+        if (!_ticking)
         {
             return;
         }
 
+        var battle = _battle!;
         // Game time follows the wall clock: step the ticks that are due (more than one only after a stall, at most
         // MaxCatchUpSteps per firing), none when a tick ahead.
         var due = (long)(Stopwatch.GetElapsedTime(_startedAt).TotalSeconds * _options.TickRate);
         var behind = due - battle.Tick;
         if (behind < 0)
         {
-            // Fired early: wait for the tick's time.
-            _timer!.Change(TimeSpan.FromSeconds((battle.Tick + 1) / (double)_options.TickRate) - Stopwatch.GetElapsedTime(_startedAt), Timeout.InfiniteTimeSpan);
+            _timer!.Change(UntilTick(battle.Tick + 1), Timeout.InfiniteTimeSpan); // fired early: wait for the tick's time
             return;
         }
 
-        var steps = (int)Math.Clamp(behind, 1, MaxCatchUpSteps);
+        if (behind > MaxCatchUpSteps)
+        {
+            // A stall longer than the catch-up allows (a paused process, a long GC): the time beyond it is dropped, not
+            // replayed at triple speed afterwards.
+            _startedAt += (behind - MaxCatchUpSteps) * Period;
+            behind = MaxCatchUpSteps;
+        }
+
+        var steps = (int)Math.Max(behind, 1);
         var frames = _observers!.Count > 0 ? ImmutableArray.CreateBuilder<BattleFrame>(steps) : null;
         for (var s = 0; s < steps && !battle.IsOver; s++)
         {
@@ -150,12 +419,16 @@ public sealed partial class SessionGrain(
 
         if (battle.IsOver)
         {
-            await EndAsync(battle);
+            await EndAsync(battle, aborted: false);
             return;
         }
 
-        var next = TimeSpan.FromSeconds((battle.Tick + 1) / (double)_options.TickRate) - Stopwatch.GetElapsedTime(_startedAt);
-        _timer!.Change(next > TimeSpan.Zero ? next : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        if (battle.Tick - _lastCheckpointTick >= _checkpointTicks && _checkpointWrite is not { IsCompleted: false })
+        {
+            _checkpointWrite = CheckpointAsync(battle.Tick);
+        }
+
+        _timer!.Change(UntilTick(battle.Tick + 1), Timeout.InfiniteTimeSpan);
     }
 
     private void StepOnce(Battle battle, ImmutableArray<BattleFrame>.Builder? frames)
@@ -168,49 +441,53 @@ public sealed partial class SessionGrain(
             _inputs[i] = _inputs[i] with { Fire = false };
         }
 
-        frames?.Add(new BattleFrame(this.GetPrimaryKey(), battle.Tick, _world.StateBytes(battle), _world.EventBytes(battle)));
+        frames?.Add(new BattleFrame(BattleId, battle.Tick + _world.TickOffset, _world.StateBytes(battle), _world.EventBytes(battle), _epoch));
         BattleMetrics.Tick(Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
-    private async Task EndAsync(Battle battle)
+    /// <summary>A periodic checkpoint, off the tick's path: a failed one is logged and the next one tries again.</summary>
+    private async Task CheckpointAsync(int tick)
     {
-        _ended = true;
-        _timer?.Dispose();
-        BattleMetrics.BattleStopped();
-        var battleId = this.GetPrimaryKey();
-        var result = battle.Result;
-        var outcomes = ImmutableArray.CreateBuilder<PlayerOutcome>(battle.Tanks.Length);
-        foreach (var tank in battle.Tanks)
-        {
-            var stats = tank.Stats;
-            outcomes.Add(new PlayerOutcome(tank.PlayerId, tank.Team, stats.Kills, stats.DamageDealt, stats.DamageReceived,
-                stats.Shots, stats.Hits, tank.IsAlive));
-        }
-
-        var summary = new BattleSummary(battleId, result.Winner, result.Reason.ToString(), battle.Tick, outcomes.MoveToImmutable());
-        LogEnded(logger, battleId, result.Winner, summary.Reason, battle.Tick);
-
-        // Results first (each account dedupes by battle id, so a retry after a crash cannot count twice).
-        var names = _assignment!.Players.ToDictionary(p => p.UserId, p => p.UserName);
-        await Task.WhenAll(summary.Players.Select(p => RecordAsync(battleId, result.Winner, p, names[p.UserId])));
-        _observers!.Notify(o => o.OnBattleEnded(summary));
-        await GrainFactory.GetGrain<ISessionRegistryGrain>(ISessionRegistryGrain.SingletonKey).BattleEndedAsync(battleId);
-        ReleaseTanks();
-        DelayDeactivation(_options.LingerAfterEnd);
-        DeactivateOnIdle();
-    }
-
-    private async Task RecordAsync(Guid battleId, int winner, PlayerOutcome player, string userName)
-    {
-        var kind = winner < 0 ? BattleOutcomeKind.Draw : winner == player.Team ? BattleOutcomeKind.Win : BattleOutcomeKind.Loss;
         try
         {
-            await GrainFactory.GetGrain<IUserGrain>(userName).RecordBattleAsync(new BattleOutcome(
-                battleId, kind, player.Kills, player.DamageDealt, player.DamageReceived, player.Shots, player.Hits, player.Survived));
+            await SaveCheckpointAsync();
+        }
+        catch (InconsistentStateException ex)
+        {
+            // Someone else stored this battle since: another activation of it runs (a healed partition). This one yields.
+            LogDuplicate(logger, ex, BattleId, tick);
+            StopTicking();
+            DeactivateOnIdle();
         }
         catch (Exception ex)
         {
-            LogRecordFailed(logger, ex, battleId, player.UserId);
+            BattleMetrics.CheckpointFailed();
+            LogCheckpointFailed(logger, ex, BattleId, tick);
+        }
+    }
+
+    private async Task SaveCheckpointAsync()
+    {
+        var battle = _battle!;
+        var length = battle.WriteBinary(_simulation);
+        var state = checkpoint.State;
+        state.Assignment = _assignment;
+        state.Phase = BattlePhase.Running;
+        state.Simulation = _simulation.AsSpan(0, length).ToArray(); // a copy: the write may serialize after this turn
+        state.Tick = battle.Tick;
+        state.Epoch = _epoch;
+        state.TickOffset = _world.TickOffset;
+        state.SavedAtUtc = DateTime.UtcNow;
+        await checkpoint.WriteStateAsync();
+        _lastCheckpointTick = battle.Tick;
+        BattleMetrics.Checkpointed();
+    }
+
+    private async Task AwaitCheckpointWriteAsync()
+    {
+        if (_checkpointWrite is { } write)
+        {
+            await write; // never throws: CheckpointAsync catches
         }
     }
 
@@ -222,6 +499,8 @@ public sealed partial class SessionGrain(
             _tanks = null;
         }
     }
+
+    private ISessionRegistryGrain Registry => GrainFactory.GetGrain<ISessionRegistryGrain>(ISessionRegistryGrain.SingletonKey);
 
     private static int ClassIndex(TankClass[] classes, string name)
     {
@@ -236,12 +515,33 @@ public sealed partial class SessionGrain(
         return Math.Min(1, classes.Length - 1); // unknown: medium
     }
 
-    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Battle {BattleId} running: {Players} players on {Map}")]
-    private static partial void LogStarted(ILogger logger, Guid battleId, int players, string map);
+    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Battle {BattleId} running: {Players} players on {Map} (silo {Silo})")]
+    private static partial void LogStarted(ILogger logger, Guid battleId, int players, string map, string silo);
 
-    [LoggerMessage(EventId = 302, Level = LogLevel.Error, Message = "Battle {BattleId}: the result of user {UserId} could not be recorded")]
-    private static partial void LogRecordFailed(ILogger logger, Exception exception, Guid battleId, long userId);
+    [LoggerMessage(EventId = 303, Level = LogLevel.Warning, Message = "Battle {BattleId} resumed from its checkpoint at tick {Tick} (epoch {Epoch}, checkpoint {Age} old) on silo {Silo}")]
+    private static partial void LogResumed(ILogger logger, Guid battleId, int tick, int epoch, TimeSpan age, string silo);
 
-    [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "Battle {BattleId} over: winner team {Winner} ({Reason}) after {Ticks} ticks")]
-    private static partial void LogEnded(ILogger logger, Guid battleId, int winner, string reason, int ticks);
+    [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "Battle {BattleId}: checkpoint at tick {Tick} could not be stored; the next one tries again")]
+    private static partial void LogCheckpointFailed(ILogger logger, Exception exception, Guid battleId, int tick);
+
+    [LoggerMessage(EventId = 305, Level = LogLevel.Error, Message = "Battle {BattleId}: its checkpoint (tick {Tick}) does not fit its assignment; it ends aborted")]
+    private static partial void LogCheckpointUnusable(ILogger logger, Guid battleId, int tick);
+
+    [LoggerMessage(EventId = 306, Level = LogLevel.Warning, Message = "Battle {BattleId}: the registry gave it up while it was away; it ends aborted at tick {Tick}")]
+    private static partial void LogGivenUp(ILogger logger, Guid battleId, int tick);
+
+    [LoggerMessage(EventId = 307, Level = LogLevel.Warning, Message = "Battle {BattleId}: the registry did not answer before resuming; resuming anyway")]
+    private static partial void LogRegistryUnreachable(ILogger logger, Exception exception, Guid battleId);
+
+    [LoggerMessage(EventId = 308, Level = LogLevel.Error, Message = "Battle {BattleId}: another activation stored it since (tick {Tick}); this one stops")]
+    private static partial void LogDuplicate(ILogger logger, Exception exception, Guid battleId, int tick);
+
+    [LoggerMessage(EventId = 309, Level = LogLevel.Information, Message = "Battle {BattleId} moving to another silo at tick {Tick} with {Observers} subscribers")]
+    private static partial void LogMigratingOut(ILogger logger, Guid battleId, int tick, int observers);
+
+    [LoggerMessage(EventId = 310, Level = LogLevel.Information, Message = "Battle {BattleId} moved here at tick {Tick}")]
+    private static partial void LogMigratedIn(ILogger logger, Guid battleId, int tick);
+
+    [LoggerMessage(EventId = 311, Level = LogLevel.Warning, Message = "Battle {BattleId}: the last silo is stopping; it ends aborted at tick {Tick}")]
+    private static partial void LogAbortedAtShutdown(ILogger logger, Guid battleId, int tick);
 }

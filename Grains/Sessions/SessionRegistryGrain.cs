@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
+using Orleans.Runtime.Placement;
 using Orleans.Utilities;
 using Tanks.Grains.Interfaces.Sessions;
 
@@ -10,17 +11,32 @@ namespace Tanks.Grains.Sessions;
 /// <summary>
 /// The matchmaking singleton (the prototype's SessionManager). The queue and the battle index are persisted
 /// after every change, so a new activation on another silo carries on where a lost one stopped.
+/// <para>
+/// It owns every battle it starts until the battle is settled: a sweep asks each for its status every
+/// <see cref="MatchmakingOptions.BattleCheckInterval"/>. The ask activates a battle whose silo was lost on another silo
+/// (it resumes from its checkpoint, or carries on storing its results); a battle that answers unknown, or not at all
+/// for <see cref="MatchmakingOptions.BattleLostAfter"/>, frees its players. New battles go to the active silo running
+/// the fewest, never to a draining one.
+/// </para>
 /// </summary>
 public sealed partial class SessionRegistryGrain(
     [PersistentState("registry", StorageNames.Accounts)] IPersistentState<SessionRegistryState> state,
     IOptions<MatchmakingOptions> options,
+    IClusterMembershipService membership,
     GrainClock time,
     ILogger<SessionRegistryGrain> logger)
     : Grain, ISessionRegistryGrain
 {
+    private static readonly TimeSpan BattleCallTimeout = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(5);
     private readonly MatchmakingOptions _options = options.Value;
+    private readonly Dictionary<Guid, string> _battleSilo = [];
+    private readonly Dictionary<Guid, DateTimeOffset> _silentSince = [];
+    private readonly Dictionary<string, DateTimeOffset> _draining = [];
     private ObserverManager<IMatchObserver>? _observers;
     private int _maxTeamSize;
+    private bool _dirty;
+    private bool _sweeping;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -36,6 +52,19 @@ public sealed partial class SessionRegistryGrain(
         {
             KeepAlive = true, // players wait in the queue even when nobody calls
         });
+        // The sweep waits on many battles at once: interleaved, so joins and battle reports are not held up meanwhile.
+        this.RegisterGrainTimer(SweepAsync, new GrainTimerCreationOptions(TimeSpan.Zero, _options.BattleCheckInterval)
+        {
+            KeepAlive = true,
+            Interleave = true,
+        });
+        RegistryMetrics.Activated();
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        RegistryMetrics.Deactivated();
         return Task.CompletedTask;
     }
 
@@ -51,12 +80,12 @@ public sealed partial class SessionRegistryGrain(
         if (index < 0)
         {
             queue.Add(new QueuedPlayer(userId, tankClass, time.GetUtcNow(), userName));
-            await state.WriteStateAsync();
+            await PersistAsync();
         }
         else if (queue[index].TankClass != tankClass)
         {
             queue[index] = queue[index] with { TankClass = tankClass }; // keeps its place
-            await state.WriteStateAsync();
+            await PersistAsync();
         }
 
         return Status(userId);
@@ -66,7 +95,7 @@ public sealed partial class SessionRegistryGrain(
     {
         if (state.State.Queue.RemoveAll(p => p.UserId == userId) > 0)
         {
-            await state.WriteStateAsync();
+            await PersistAsync();
         }
 
         return Status(userId);
@@ -87,19 +116,55 @@ public sealed partial class SessionRegistryGrain(
 
     public async Task BattleEndedAsync(Guid battleId)
     {
-        if (state.State.LiveBattles.Remove(battleId, out var battle))
+        if (Release(battleId, settled: false))
         {
-            foreach (var player in battle.Players)
-            {
-                if (state.State.PlayerBattles.TryGetValue(player.UserId, out var current) && current == battleId)
-                {
-                    state.State.PlayerBattles.Remove(player.UserId);
-                }
-            }
-
-            await state.WriteStateAsync();
+            await PersistAsync();
             LogBattleEnded(logger, battleId);
         }
+    }
+
+    public async Task BattleSettledAsync(Guid battleId)
+    {
+        var changed = Release(battleId, settled: true);
+        if (state.State.Unsettled.Remove(battleId) || changed)
+        {
+            await PersistAsync();
+        }
+    }
+
+    public Task<bool> IsBattleLiveAsync(Guid battleId) => Task.FromResult(state.State.LiveBattles.ContainsKey(battleId));
+
+    public Task SiloDrainingAsync(string silo)
+    {
+        _draining[silo] = time.GetUtcNow();
+        LogSiloDraining(logger, silo);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Frees a live battle's players (true if it was live); an unsettled battle stays watched until settled.</summary>
+    private bool Release(Guid battleId, bool settled)
+    {
+        _silentSince.Remove(battleId);
+        if (!state.State.LiveBattles.Remove(battleId, out var battle))
+        {
+            return false;
+        }
+
+        foreach (var player in battle.Players)
+        {
+            if (state.State.PlayerBattles.TryGetValue(player.UserId, out var current) && current == battleId)
+            {
+                state.State.PlayerBattles.Remove(player.UserId);
+            }
+        }
+
+        if (!settled)
+        {
+            state.State.Unsettled.Add(battleId);
+        }
+
+        _battleSilo.Remove(battleId);
+        return true;
     }
 
     public Task SubscribeAsync(IMatchObserver observer)
@@ -112,6 +177,171 @@ public sealed partial class SessionRegistryGrain(
     {
         _observers!.Unsubscribe(observer);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Asks every battle it owns for its status (in parallel, each bounded by a timeout) and acts on the answers: a lost
+    /// battle is resumed by the very ask, an ended one frees its players, a settled one is forgotten, an unknown one or
+    /// one silent for too long is given up.
+    /// </summary>
+    private async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        if (_dirty)
+        {
+            await TryPersistAsync();
+        }
+
+        if (_sweeping)
+        {
+            return;
+        }
+
+        _sweeping = true;
+        try
+        {
+            var ids = state.State.LiveBattles.Keys.Concat(state.State.Unsettled).Distinct().ToArray();
+            if (ids.Length == 0)
+            {
+                return;
+            }
+
+            var answers = await Task.WhenAll(ids.Select(AskAsync));
+            var now = time.GetUtcNow();
+            var changed = false;
+            for (var i = 0; i < ids.Length; i++)
+            {
+                changed |= Apply(ids[i], answers[i], now);
+            }
+
+            foreach (var (silo, since) in _draining.ToArray())
+            {
+                if (now - since > TimeSpan.FromMinutes(10))
+                {
+                    _draining.Remove(silo); // a drained silo is long gone; a new one may have its address
+                }
+            }
+
+            if (changed)
+            {
+                await TryPersistAsync();
+            }
+        }
+        finally
+        {
+            _sweeping = false;
+        }
+    }
+
+    private async Task<BattleStatus?> AskAsync(Guid battleId)
+    {
+        try
+        {
+            return await GrainFactory.GetGrain<ISessionGrain>(battleId).EnsureRunningAsync().WaitAsync(BattleCallTimeout);
+        }
+        catch (Exception ex)
+        {
+            LogBattleSilent(logger, battleId, ex.GetType().Name);
+            return null;
+        }
+    }
+
+    private bool Apply(Guid battleId, BattleStatus? status, DateTimeOffset now)
+    {
+        var live = state.State.LiveBattles.ContainsKey(battleId);
+        switch (status?.Phase)
+        {
+            case BattlePhase.Running:
+                _silentSince.Remove(battleId);
+                if (status.Silo is not null)
+                {
+                    _battleSilo[battleId] = status.Silo;
+                }
+
+                if (!live)
+                {
+                    // Runs, though given up or reported ended: it learns so on its next resume or end. Keep asking.
+                    state.State.Unsettled.Add(battleId);
+                }
+
+                return false;
+            case BattlePhase.Ended:
+                var changed = Release(battleId, settled: status.Settled);
+                if (status.Settled)
+                {
+                    changed |= state.State.Unsettled.Remove(battleId);
+                }
+
+                return changed;
+            case BattlePhase.Unknown:
+                // No state at all: it never started, or settled and was cleared. Nothing will ever end it: free its players.
+                if (live)
+                {
+                    LogBattleLost(logger, battleId, "it has no state");
+                    BattleMetrics.GivenUp();
+                }
+
+                return Release(battleId, settled: true) | state.State.Unsettled.Remove(battleId);
+            default:
+                if (!_silentSince.TryGetValue(battleId, out var since))
+                {
+                    _silentSince[battleId] = now;
+                    return false;
+                }
+
+                if (live && now - since > _options.BattleLostAfter)
+                {
+                    LogBattleLost(logger, battleId, $"silent for {(now - since).TotalSeconds:0} s");
+                    BattleMetrics.GivenUp();
+                    Release(battleId, settled: false); // still asked: its results may yet come
+                    return true;
+                }
+
+                return false;
+        }
+    }
+
+    /// <summary>The active, non-draining silo with the fewest battles (null: let placement choose).</summary>
+    private SiloAddress? PickSilo()
+    {
+        var candidates = membership.CurrentSnapshot.Members.Values
+            .Where(m => m.Status == SiloStatus.Active && !_draining.ContainsKey(m.SiloAddress.ToParsableString()))
+            .Select(m => m.SiloAddress)
+            .ToArray();
+        if (candidates.Length == 0)
+        {
+            return null;
+        }
+
+        var load = _battleSilo.Values.GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count());
+        var fewest = candidates.Min(s => load.GetValueOrDefault(s.ToParsableString()));
+        var best = candidates.Where(s => load.GetValueOrDefault(s.ToParsableString()) == fewest).ToArray();
+        return best[Random.Shared.Next(best.Length)];
+    }
+
+    private async Task PersistAsync()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+            _dirty = false;
+        }
+        catch
+        {
+            _dirty = true; // the in-memory state stays the truth; the sweep writes it once the store is back
+            throw;
+        }
+    }
+
+    private async Task TryPersistAsync()
+    {
+        try
+        {
+            await PersistAsync();
+        }
+        catch (Exception ex)
+        {
+            LogPersistFailed(logger, ex);
+        }
     }
 
     public Task<RegistryStats> GetStatsAsync()
@@ -158,19 +388,37 @@ public sealed partial class SessionRegistryGrain(
         }
 
         // Persist first: if this silo dies now, the next activation knows these battles and their players.
-        await state.WriteStateAsync();
+        await TryPersistAsync();
         foreach (var assignment in assignments)
         {
+            var silo = PickSilo();
             try
             {
-                await GrainFactory.GetGrain<ISessionGrain>(assignment.BattleId).StartAsync(assignment);
-                LogBattleStarted(logger, assignment.BattleId, assignment.Players.Length);
+                if (silo is not null)
+                {
+                    RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
+                }
+
+                await GrainFactory.GetGrain<ISessionGrain>(assignment.BattleId).StartAsync(assignment).WaitAsync(StartTimeout);
+                if (silo is not null)
+                {
+                    _battleSilo[assignment.BattleId] = silo.ToParsableString();
+                }
+
+                LogBattleStarted(logger, assignment.BattleId, assignment.Players.Length, silo?.ToString() ?? "any");
                 _observers!.Notify(o => o.BattleStarted(assignment));
             }
             catch (Exception ex)
             {
+                // Not started (its first checkpoint could not be stored, or its silo did not answer): the players are
+                // free at once; should it have started after all, the sweep finds it running and it learns it was given up.
                 LogBattleStartFailed(logger, ex, assignment.BattleId);
-                await BattleEndedAsync(assignment.BattleId);
+                Release(assignment.BattleId, settled: false);
+                await TryPersistAsync();
+            }
+            finally
+            {
+                RequestContext.Remove(IPlacementDirector.PlacementHintKey);
             }
         }
     }
@@ -189,8 +437,20 @@ public sealed partial class SessionRegistryGrain(
             : new PlayerStatus(PlayerState.Queued, default, index + 1, queue.Count, time.GetUtcNow() - queue[index].QueuedAt);
     }
 
-    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Battle {BattleId} started with {Players} players")]
-    private static partial void LogBattleStarted(ILogger logger, Guid battleId, int players);
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Battle {BattleId} started with {Players} players on silo {Silo}")]
+    private static partial void LogBattleStarted(ILogger logger, Guid battleId, int players, string silo);
+
+    [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "Battle {BattleId} given up ({Why}): its players are free")]
+    private static partial void LogBattleLost(ILogger logger, Guid battleId, string why);
+
+    [LoggerMessage(EventId = 205, Level = LogLevel.Debug, Message = "Battle {BattleId} did not answer the sweep ({Error})")]
+    private static partial void LogBattleSilent(ILogger logger, Guid battleId, string error);
+
+    [LoggerMessage(EventId = 206, Level = LogLevel.Information, Message = "Silo {Silo} is draining: no new battles there")]
+    private static partial void LogSiloDraining(ILogger logger, string silo);
+
+    [LoggerMessage(EventId = 207, Level = LogLevel.Warning, Message = "The registry's state could not be stored; it is kept in memory and written again on the next sweep")]
+    private static partial void LogPersistFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Battle {BattleId} ended")]
     private static partial void LogBattleEnded(ILogger logger, Guid battleId);

@@ -18,13 +18,21 @@ public sealed class WorldStateBuilder
     private float[] _previousHulls = [];
     private bool _hasPrevious;
 
+    /// <summary>
+    /// Added to every tick on the wire (header, shell launch ticks, events): a battle resumed from an older checkpoint
+    /// carries on above every tick its lost activation may have sent, so clients' and gateways' baselines never collide.
+    /// </summary>
+    public int TickOffset { get; set; }
+
+    private int WireTick(Battle battle) => battle.Tick + TickOffset;
+
     /// <summary>The state of the battle's current tick, quantized.</summary>
     public WorldState Build(Battle battle)
     {
         (_previous, _current) = (_current, _previous);
         var result = battle.Result;
         _current.Clear(SnapshotQuantizer.Header(
-            battle.Tick, battle.TicksLeft, battle.CaptureProgress(0), battle.CaptureProgress(1),
+            WireTick(battle), battle.TicksLeft, battle.CaptureProgress(0), battle.CaptureProgress(1),
             result.IsOver ? result.Winner : -1, result.IsOver ? (int)result.Reason : 0));
         var tanks = battle.Tanks;
         if (_previousHulls.Length != tanks.Length)
@@ -48,7 +56,7 @@ public sealed class WorldStateBuilder
 
         foreach (var s in battle.Shells)
         {
-            _current.TryAddShell(SnapshotQuantizer.Shell(s.Id, s.Owner, s.X, s.Y, s.Angle, s.Speed, battle.Tick, _previous));
+            _current.TryAddShell(SnapshotQuantizer.Shell(s.Id, s.Owner, s.X, s.Y, s.Angle, s.Speed, WireTick(battle), _previous));
         }
 
         return _current;
@@ -70,7 +78,7 @@ public sealed class WorldStateBuilder
             return [];
         }
 
-        var writer = new BattleEventsWriter(_eventBytes, (uint)battle.Tick);
+        var writer = new BattleEventsWriter(_eventBytes, (uint)WireTick(battle));
         foreach (var e in events)
         {
             var wire = e.Kind switch

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Net;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication;
@@ -6,6 +7,7 @@ using Orleans.Dashboard;
 using StackExchange.Redis;
 using Tanks.Grains;
 using Tanks.Silo.Dashboard;
+using Tanks.Silo.Drain;
 using Tanks.ServiceDefaults;
 
 namespace Tanks.Silo.Extensions;
@@ -21,7 +23,6 @@ public static partial class SiloExtensions
         var cluster = builder.Configuration.GetClusterOptions();
         var redis = builder.Configuration.GetRedisOptions();
 
-        builder.Services.AddTanksGrainServices();
         TanksMeterExporter.ExcludeFromGenericAdapter();
         builder.Services.AddHostedService<TanksMeterExporter>();
         builder.UseOrleans(silo =>
@@ -31,13 +32,25 @@ public static partial class SiloExtensions
                 silo.UseRedisClustering(redis.ConnectionString!);
                 silo.AddRedisGrainStorage(StorageNames.Accounts,
                     o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis.ConnectionString!));
+                silo.AddRedisGrainStorage(StorageNames.Battles,
+                    o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis.ConnectionString!));
                 ConfigureEndpoints(silo, cluster);
             }
             else
             {
                 silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, null, cluster.ServiceId, cluster.ClusterId);
                 silo.AddMemoryGrainStorage(StorageNames.Accounts);
+                silo.AddMemoryGrainStorage(StorageNames.Battles);
             }
+
+            silo.AddTanksGrains();
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                // Detection of a dead silo in ~ProbeTimeout x NumMissedProbesLimit (docs/operations.md, "Membership timing").
+                o.ProbeTimeout = cluster.ProbeTimeout;
+                o.NumMissedProbesLimit = cluster.NumMissedProbesLimit;
+                o.NumVotesForDeathDeclaration = cluster.NumVotesForDeathDeclaration;
+            });
 
             silo.Configure<Orleans.Configuration.ClusterOptions>(o =>
             {
@@ -45,8 +58,14 @@ public static partial class SiloExtensions
                 o.ServiceId = cluster.ServiceId;
             });
             silo.AddDashboard();
+            silo.AddTanksCallFilters();
         });
 
+        builder.Services.AddOptions<DrainOptions>().BindConfiguration(DrainOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService<BattleDrainService>();
+        var drain = builder.Configuration.GetSection(DrainOptions.SectionName).Get<DrainOptions>() ?? new DrainOptions();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = drain.DrainTimeout + DrainOptions.ShutdownAfterDrain);
         builder.Services.AddHealthChecks().AddCheck<SiloReadyHealthCheck>("silo", tags: [Tanks.ServiceDefaults.Extensions.ReadyTag]);
         builder.Services.AddSingleton(CreateDashboardCredentials(builder.Configuration));
         builder.Services.AddAuthentication(BasicAuthenticationHandler.SchemeName)
