@@ -87,6 +87,21 @@ public sealed class BotSwarm : IAsyncDisposable
         }
     }
 
+    /// <summary>Like <see cref="WaitUntilAsync(Func{bool}, TimeSpan, Func{string})"/> for a check that calls the cluster; polls every 250 ms.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> done, TimeSpan timeout, Func<string> why)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!await done())
+        {
+            if (watch.Elapsed > timeout)
+            {
+                throw new TimeoutException($"after {timeout.TotalSeconds:0} s: {why()}");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
     /// <summary>Stops every bot (bounded) and leaves their journals for the assertions.</summary>
     public async Task StopAsync()
     {

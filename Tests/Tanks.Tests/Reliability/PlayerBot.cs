@@ -180,13 +180,14 @@ public sealed class PlayerBot : IAsyncDisposable
     {
         var ends = 0;
         var queued = false;
+        var rejoin = false;
         while (!stop.IsCancellationRequested)
         {
             try
             {
                 if (!_udp!.IsConnected)
                 {
-                    queued = false;
+                    (queued, rejoin) = (false, true);
                     if (_reconnects >= _behaviour.MaxReconnects)
                     {
                         Journal.Error("reconnects_exhausted");
@@ -194,6 +195,19 @@ public sealed class PlayerBot : IAsyncDisposable
                     }
 
                     await ReconnectAsync($"netcode {_udp.State}", stop);
+                    continue;
+                }
+
+                if (rejoin && _udp.IsConnected)
+                {
+                    // A new connection: queue again, and the server sends the running battle's start again.
+                    var status = await _game!.JoinQueueAsync(_behaviour.TankClass, TimeSpan.FromSeconds(5), stop);
+                    (queued, rejoin) = (true, false);
+                    if (status.State == QueueState.Queued && Journal.Current is null)
+                    {
+                        _battlesQueued++;
+                    }
+
                     continue;
                 }
 

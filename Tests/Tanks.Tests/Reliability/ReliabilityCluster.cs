@@ -337,6 +337,23 @@ public sealed class ReliabilityCluster : IAsyncDisposable
         return new Placement(battles, registry);
     }
 
+    /// <summary>Activations per silo slot of the grain classes whose type name contains <paramref name="grainType"/> (e.g. "UserGrain").</summary>
+    public async Task<int[]> ActivationsPerSiloAsync(string grainType)
+    {
+        var stats = await Management().GetDetailedGrainStatistics().WaitAsync(CallTimeout);
+        var counts = new int[_silos.Count];
+        foreach (var s in stats.Where(s => s.GrainType.Contains(grainType, StringComparison.Ordinal)))
+        {
+            var slot = _silos.FindIndex(x => x.SiloPort == s.SiloAddress.Endpoint.Port);
+            if (slot >= 0)
+            {
+                counts[slot]++;
+            }
+        }
+
+        return counts;
+    }
+
     // ---- Redis ----
 
     /// <summary>SIGKILLs redis-server; its data directory (AOF) stays for <see cref="RestartRedisAsync"/>.</summary>
@@ -442,6 +459,14 @@ public sealed class ReliabilityCluster : IAsyncDisposable
     {
         var profile = await Client.GetGrain<IUserGrain>(UserNames.Normalize(name)!).GetProfileAsync().WaitAsync(CallTimeout);
         return profile is null ? null : profile.Stats ?? UserStats.Empty;
+    }
+
+    /// <summary>The stats as stored: the account's grain is deactivated first, so they come from Redis, not from memory.</summary>
+    public async Task<UserStats?> StoredStatsAsync(string name)
+    {
+        var grain = Client.GetGrain<IUserGrain>(UserNames.Normalize(name)!);
+        await Management().DeactivateGrain(grain.GetGrainId()).WaitAsync(CallTimeout);
+        return await StatsAsync(name);
     }
 
     public Task<RegistryStats> RegistryStatsAsync()
