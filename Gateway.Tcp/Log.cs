@@ -20,6 +20,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Cluster unavailable for a request ({Error})")]
     public static partial void ClusterUnavailable(ILogger logger, string error);
 
+    [LoggerMessage(EventId = 22, Level = LogLevel.Warning, Message = "Game service unavailable for a request: {Reason}")]
+    public static partial void ServiceUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 23, Level = LogLevel.Error, Message = "Unexpected error from the cluster for a request")]
+    public static partial void ClusterCallFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 21, Level = LogLevel.Error, Message = "Unexpected error on a connection from {Client}")]
     public static partial void ConnectionFailed(ILogger logger, Exception exception, IPAddress client);
 }

@@ -158,7 +158,10 @@ public sealed class AuthService(
         });
     }
 
-    /// <summary>Calls the cluster with a deadline; an unreachable or restarting cluster becomes <c>unavailable</c>, never a hang.</summary>
+    /// <summary>
+    /// Calls the cluster with a deadline; an unavailable store, an unreachable or restarting cluster becomes
+    /// <c>unavailable</c>, never a hang; anything else becomes <c>internal</c> on a connection that stays open.
+    /// </summary>
     private async Task<AuthResponse> CallAsync(
         Func<Task<AccountResult>> call, Func<AccountResult, AuthResponse> map, CancellationToken cancellationToken)
     {
@@ -167,11 +170,23 @@ public sealed class AuthService(
             var result = await call().WaitAsync(_requestTimeout, cancellationToken);
             return map(result);
         }
+        catch (ServiceUnavailableException ex)
+        {
+            // The silo's own word that a store (Redis) or a part of the cluster is down; its reason holds no secret.
+            Log.ServiceUnavailable(logger, ex.Reason);
+            return AuthResponse.Error(AuthErrorCodes.Unavailable, "the game service is temporarily unavailable; retry with backoff");
+        }
         catch (Exception ex) when (ex is TimeoutException or OrleansException or InvalidOperationException or ObjectDisposedException)
         {
             // OrleansException covers SiloUnavailableException, message rejections and connection failures.
             Log.ClusterUnavailable(logger, ex.GetType().Name);
             return AuthResponse.Error(AuthErrorCodes.Unavailable, "game servers are not reachable right now; retry shortly");
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // E.g. a TypeLoadException from a silo that sent a type this gateway does not have: answer, keep the connection.
+            Log.ClusterCallFailed(logger, ex);
+            return AuthResponse.Error(AuthErrorCodes.Internal, "unexpected server error; retry later");
         }
     }
 }

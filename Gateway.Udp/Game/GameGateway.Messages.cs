@@ -1,4 +1,5 @@
 using Tanks.Gateway.Udp.Payloads;
+using Tanks.Grains.Interfaces;
 using Tanks.Grains.Interfaces.Sessions;
 using Tanks.Protocol.Game;
 
@@ -181,6 +182,10 @@ internal sealed partial class GameGateway
             var status = await Registry.JoinQueueAsync(client.UserId, client.UserName, tankClass);
             await ApplyStatusAsync(client, status, answer: true, enterBattle: true);
         }
+        catch (Exception ex) when (Unavailable(ex) is { } reason)
+        {
+            LogRegistryUnavailable(_logger, "JoinQueue", client.UserId, reason);
+        }
         catch (Exception ex)
         {
             Log.RegistryCallFailed(_logger, ex, "JoinQueue", client.UserId);
@@ -200,6 +205,10 @@ internal sealed partial class GameGateway
         {
             var status = await Registry.LeaveQueueAsync(client.UserId);
             await ApplyStatusAsync(client, status, answer: true, enterBattle: false);
+        }
+        catch (Exception ex) when (Unavailable(ex) is { } reason)
+        {
+            LogRegistryUnavailable(_logger, "LeaveQueue", client.UserId, reason);
         }
         catch (Exception ex)
         {
@@ -245,6 +254,20 @@ internal sealed partial class GameGateway
             await EnterBattleAsync(client, status.BattleId, resend: true);
         }
     }
+
+    /// <summary>
+    /// Why the registry could not answer, when that is an outage (a store or the cluster down) rather than a bug: worth a
+    /// one-line warning, not a stack trace per request. The client hears nothing and sends its request again.
+    /// </summary>
+    private static string? Unavailable(Exception exception) => exception switch
+    {
+        ServiceUnavailableException unavailable => unavailable.Reason,
+        TimeoutException or OrleansException => exception.GetType().Name,
+        _ => null,
+    };
+
+    [LoggerMessage(EventId = 39, Level = LogLevel.Warning, Message = "Registry call {Call} failed (user {UserId}): {Reason}; the client may retry")]
+    private static partial void LogRegistryUnavailable(ILogger logger, string call, long userId, string reason);
 
     private static ReadOnlySpan<byte> Status(PlayerStatus status)
     {

@@ -53,7 +53,7 @@ public sealed partial class UserGrain(
             CreatedAt = now,
         };
         var refreshToken = IssueRefreshToken(now);
-        await state.WriteStateAsync();
+        await SaveAsync();
         AccountMetrics.AccountRegistered();
         LogRegistered(logger, UserName, userId);
         return new AccountResult(AccountStatus.Ok, userId, refreshToken);
@@ -84,13 +84,13 @@ public sealed partial class UserGrain(
             {
                 state.State.FailedLogins = 0;
                 state.State.LockedUntil = now + _options.LockoutDuration;
-                await state.WriteStateAsync();
+                await SaveAsync();
                 LogLockedOut(logger, UserName, state.State.LockedUntil.Value);
                 AccountMetrics.Login("locked_out");
                 return new AccountResult(AccountStatus.LockedOut, LockedUntil: state.State.LockedUntil);
             }
 
-            await state.WriteStateAsync();
+            await SaveAsync();
             AccountMetrics.Login("invalid_credentials");
             return AccountResult.Fail(AccountStatus.InvalidCredentials);
         }
@@ -98,7 +98,7 @@ public sealed partial class UserGrain(
         state.State.FailedLogins = 0;
         state.State.LockedUntil = null;
         var refreshToken = IssueRefreshToken(now);
-        await state.WriteStateAsync();
+        await SaveAsync();
         AccountMetrics.Login("ok");
         return new AccountResult(AccountStatus.Ok, state.State.UserId, refreshToken);
     }
@@ -114,7 +114,7 @@ public sealed partial class UserGrain(
                 // A spent token came back: someone holds a copy. Revoke every session (OAuth 2.0 BCP reuse detection).
                 state.State.RefreshTokens.Clear();
                 state.State.SpentRefreshTokens.Clear();
-                await state.WriteStateAsync();
+                await SaveAsync();
                 LogRefreshTokenReused(logger, UserName);
             }
 
@@ -133,7 +133,7 @@ public sealed partial class UserGrain(
 
         history.Add(spent);
         var next = IssueRefreshToken(now);
-        await state.WriteStateAsync();
+        await SaveAsync();
         return new AccountResult(AccountStatus.Ok, state.State.UserId, next);
     }
 
@@ -143,7 +143,7 @@ public sealed partial class UserGrain(
         if (index >= 0)
         {
             state.State.RefreshTokens.RemoveAt(index);
-            await state.WriteStateAsync();
+            await SaveAsync();
         }
     }
 
@@ -161,13 +161,30 @@ public sealed partial class UserGrain(
             state.State.RecentBattles.RemoveAt(0);
         }
 
-        await state.WriteStateAsync();
+        await SaveAsync();
     }
 
     public Task<UserProfile?> GetProfileAsync()
         => Task.FromResult(state.State.Exists
             ? new UserProfile(state.State.UserId, state.State.UserName, state.State.CreatedAt, state.State.Stats)
             : null);
+
+    /// <summary>
+    /// Writes the state. When the write fails (the store is down) this activation is ahead of storage, e.g. a refresh
+    /// token rotated only here: it is dropped, so the client's retry meets what was stored, not a token spent in vain.
+    /// </summary>
+    private async Task SaveAsync()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+    }
 
     private Secret IssueRefreshToken(DateTimeOffset now)
     {
