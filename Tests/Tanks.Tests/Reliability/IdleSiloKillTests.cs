@@ -58,8 +58,8 @@ public sealed class IdleSiloKillTests
 
             // Every account logs in after the detection (the prober goes on meanwhile), and the battles played through it all.
             var failedAfter = await cluster.FailedLoginsAsync(accounts, TimeSpan.FromSeconds(60));
-            var checkedUntil = cluster.Clock.Elapsed;
-            await BotSwarm.WaitUntilAsync(() => logins.Probes.Any(p => p.StartedAt > checkedUntil), TimeSpan.FromSeconds(20), () => "the login prober stalled");
+            await BotSwarm.WaitUntilAsync(() => logins.Probes.Count(p => p.StartedAt >= deadAt + AfterDetection) >= 20, TimeSpan.FromSeconds(30),
+                () => "the login prober stalled");
             await logins.StopAsync();
             await swarm.StopAsync();
 

@@ -64,37 +64,47 @@ public sealed class RedisOutageTests
             report.Add("registrations during the outage: errors", inOutage.Where(p => p.Error is not null).GroupBy(p => p.Error).Select(g => $"{g.Key}={g.Count()}"));
             report.Add("registrations during the outage: slowest answer", inOutage.Length == 0 ? TimeSpan.Zero : inOutage.Max(p => p.Took));
 
-            // Each bot's ended battles, counted once: wait until stored, then read again from storage.
+            // Each bot's ended battles, counted once, as stored: every read deactivates the account grain first, so an
+            // increment that lives only in memory does not count (nor does a later write of the account carry it: the
+            // players do not log in before this).
             var expected = swarm.Bots.ToDictionary(b => b.Name, b => b.Journal.EndedBattles.Count(e => e.Value != BattleEndReasonCode.Aborted));
             var stored = new Dictionary<string, int>();
             var storedAt = TimeSpan.Zero;
-            await BotSwarm.WaitUntilAsync(async () =>
+            try
             {
-                foreach (var bot in swarm.Bots.Where(b => stored.GetValueOrDefault(b.Name) < expected[b.Name]))
+                await BotSwarm.WaitUntilAsync(async () =>
                 {
-                    try
+                    foreach (var bot in swarm.Bots.Where(b => stored.GetValueOrDefault(b.Name) < expected[b.Name]))
                     {
-                        stored[bot.Name] = (await cluster.StatsAsync(bot.Name))?.Battles ?? -1;
+                        try
+                        {
+                            stored[bot.Name] = (await cluster.StoredStatsAsync(bot.Name))?.Battles ?? -1;
+                        }
+                        catch (Exception ex) when (ex is TimeoutException or OrleansException)
+                        {
+                        }
                     }
-                    catch (Exception ex) when (ex is TimeoutException or OrleansException)
-                    {
-                    }
-                }
 
-                storedAt = cluster.Clock.Elapsed;
-                return swarm.Bots.All(b => stored.GetValueOrDefault(b.Name) >= expected[b.Name]);
-            }, ResultsBound, () => "results missing: " + string.Join(", ", swarm.Bots.Select(b => $"{b.Name} {stored.GetValueOrDefault(b.Name)}/{expected[b.Name]}")));
-            report.Add("results stored after the restart", storedAt - restartedAt);
+                    storedAt = cluster.Clock.Elapsed;
+                    return swarm.Bots.All(b => stored.GetValueOrDefault(b.Name) >= expected[b.Name]);
+                }, ResultsBound, () => "results missing: " + string.Join(", ", swarm.Bots.Select(b => $"{b.Name} {stored.GetValueOrDefault(b.Name)}/{expected[b.Name]}")));
+                report.Add("results stored after the restart", storedAt - restartedAt);
+            }
+            finally
+            {
+                report.Add("results lost", swarm.Bots.Count(b => stored.GetValueOrDefault(b.Name) < expected[b.Name]));
+            }
 
-            var failed = await cluster.FailedLoginsAsync(acknowledged.Concat(swarm.Bots.Select(b => b.Name)), TimeSpan.FromSeconds(90));
-            report.Add("accounts lost (acknowledged, failed login)", failed.Count);
+            var failed = await cluster.FailedLoginsAsync(acknowledged.Concat(swarm.Bots.Select(b => b.Name)), TimeSpan.FromSeconds(40));
+            report.Add("accounts lost or unavailable (acknowledged, no login within 40 s)", failed);
             var fromStorage = new Dictionary<string, int>();
             foreach (var bot in swarm.Bots)
             {
                 fromStorage[bot.Name] = (await cluster.StoredStatsAsync(bot.Name))?.Battles ?? -1;
             }
 
-            report.Add("results lost or doubled", swarm.Bots.Count(b => fromStorage[b.Name] != expected[b.Name]));
+            report.Add("results doubled", swarm.Bots.Count(b => fromStorage[b.Name] > expected[b.Name]));
+            report.Add("battle end delay (last snapshot to BattleEnd, worst)", swarm.Bots.Max(b => b.Journal.Ends[0].At - (b.Journal.Segments.Last(s => s.BattleId == b.Journal.Ends[0].BattleId).LastSnapshotAt ?? b.Journal.Ends[0].At)));
             report.Add("bot errors", swarm.ErrorsByKind());
 
             Assert.True(endedAt < restartedAt, "the battles ended after Redis was back: the scenario did not happen");
