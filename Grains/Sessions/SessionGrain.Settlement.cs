@@ -20,7 +20,9 @@ public sealed partial class SessionGrain
     private int _settleAttempts;
     private bool _settledReported;
 
-    private bool IsSettled => checkpoint.State.RegistryTold && checkpoint.State.Unrecorded.Count == 0;
+    private bool _settled;
+
+    private bool IsSettled => _settled || (checkpoint.State.RegistryTold && checkpoint.State.Unrecorded.Count == 0);
 
     private async Task EndAsync(Battle battle, bool aborted)
     {
@@ -65,8 +67,6 @@ public sealed partial class SessionGrain
         }
 
         LogEnded(logger, BattleId, summary.WinnerTeam, summary.Reason, summary.Ticks);
-        _observers!.Notify(o => o.OnBattleEnded(summary));
-
         var state = checkpoint.State;
         state.Assignment = _assignment;
         state.Phase = BattlePhase.Ended;
@@ -77,7 +77,15 @@ public sealed partial class SessionGrain
         state.RegistryTold = false;
         state.SavedAtUtc = DateTime.UtcNow;
         await TryPersistAsync(); // the outbox; if the store is down, the attempts below keep trying to write it
-        ResumeSettlement();
+
+        // One attempt before the players hear of the end, so a client that asks for its stats on BattleEnd sees them
+        // (bounded: each step has its timeout); whatever is left is retried in the background.
+        var settled = await TrySettleAsync(CancellationToken.None);
+        _observers!.Notify(o => o.OnBattleEnded(summary));
+        if (!settled)
+        {
+            ResumeSettlement();
+        }
     }
 
     /// <summary>Starts (or restarts, in a new activation) the settlement attempts: the first one now.</summary>
@@ -88,6 +96,20 @@ public sealed partial class SessionGrain
     }
 
     private async Task SettleAsync(CancellationToken cancellationToken)
+    {
+        if (await TrySettleAsync(cancellationToken))
+        {
+            _settleTimer?.Dispose();
+            _settleTimer = null;
+            return;
+        }
+
+        var delay = TimeSpan.FromSeconds(Math.Min(Math.Pow(2, _settleAttempts - 1), _options.ResultRetryMax.TotalSeconds));
+        _settleTimer?.Change(delay, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>One pass over the outbox; true once everything is stored and the outbox cleared.</summary>
+    private async Task<bool> TrySettleAsync(CancellationToken cancellationToken)
     {
         var state = checkpoint.State;
         var changed = false;
@@ -131,12 +153,11 @@ public sealed partial class SessionGrain
                 }
 
                 await checkpoint.ClearStateAsync(); // nothing of a settled battle stays in storage
-                _settleTimer?.Dispose();
-                _settleTimer = null;
+                _settled = true;
                 LogSettled(logger, BattleId, _settleAttempts + 1);
                 DelayDeactivation(_options.LingerAfterEnd); // late gateway calls still get the summary
                 DeactivateOnIdle();
-                return;
+                return true;
             }
             catch (Exception ex)
             {
@@ -145,8 +166,7 @@ public sealed partial class SessionGrain
         }
 
         _settleAttempts++;
-        var delay = TimeSpan.FromSeconds(Math.Min(Math.Pow(2, _settleAttempts - 1), _options.ResultRetryMax.TotalSeconds));
-        _settleTimer?.Change(delay, Timeout.InfiniteTimeSpan);
+        return false;
     }
 
     private async Task<bool> RecordAsync(BattleSummary summary, long userId)

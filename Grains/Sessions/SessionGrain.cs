@@ -26,6 +26,7 @@ public sealed partial class SessionGrain(
     [PersistentState("battle", StorageNames.Battles)] IPersistentState<BattleCheckpoint> checkpoint,
     TankPool tankPool,
     SiloBattles siloBattles,
+    ILocalSiloDetails localSilo,
     IOptions<SessionOptions> options,
     ILogger<SessionGrain> logger)
     : Grain, ISessionGrain, IGrainMigrationParticipant
@@ -51,8 +52,12 @@ public sealed partial class SessionGrain(
     private int _lastCheckpointTick;
     private Task? _checkpointWrite;
     private MigratedBattle? _migrated;
+    private MigratedBattle? _departing;
 
     private Guid BattleId => this.GetPrimaryKey();
+
+    /// <summary>This silo as the registry names it (placement hints, battles per silo).</summary>
+    private string SiloName => localSilo.SiloAddress.ToParsableString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -97,6 +102,15 @@ public sealed partial class SessionGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        // Deactivation runs before dehydration: a battle that moves takes its state of this very moment along.
+        if (reason.ReasonCode == DeactivationReasonCode.Migrating && _ticking && _battle is not null && _assignment is not null)
+        {
+            var length = _battle.WriteBinary(_simulation);
+            _departing = new MigratedBattle(
+                _assignment, _simulation.AsSpan(0, length).ToArray(), _epoch, [.. _observers!.Observers.Values], _world.TickOffset);
+            LogMigratingOut(logger, BattleId, _battle.Tick, _departing.Observers.Length);
+        }
+
         StopTicking();
         ReleaseTanks();
         return Task.CompletedTask;
@@ -104,16 +118,10 @@ public sealed partial class SessionGrain(
 
     public void OnDehydrate(IDehydrationContext dehydrationContext)
     {
-        if (!_ticking || _battle is null || _assignment is null)
+        if (_departing is { } departing)
         {
-            return;
+            dehydrationContext.TryAddValue(MigrationKey, departing);
         }
-
-        var length = _battle.WriteBinary(_simulation);
-        var observers = _observers!.Observers.Values.ToArray();
-        dehydrationContext.TryAddValue(MigrationKey, new MigratedBattle(_assignment, _simulation.AsSpan(0, length).ToArray(), _epoch, observers, _world.TickOffset));
-        LogMigratingOut(logger, BattleId, _battle.Tick, observers.Length);
-        StopTicking();
     }
 
     public void OnRehydrate(IRehydrationContext rehydrationContext)
@@ -150,7 +158,7 @@ public sealed partial class SessionGrain(
         }
 
         StartTicking();
-        LogStarted(logger, BattleId, assignment.Players.Length, assignment.MapId, this.RuntimeIdentity);
+        LogStarted(logger, BattleId, assignment.Players.Length, assignment.MapId, SiloName);
     }
 
     public Task SubmitInputsAsync(InputBatch batch)
@@ -235,12 +243,12 @@ public sealed partial class SessionGrain(
     {
         if (_ticking && _battle is not null)
         {
-            return new BattleStatus(BattlePhase.Running, _battle.Tick, _epoch, this.RuntimeIdentity);
+            return new BattleStatus(BattlePhase.Running, _battle.Tick, _epoch, SiloName);
         }
 
         if (_summary is not null)
         {
-            return new BattleStatus(BattlePhase.Ended, _summary.Ticks, _epoch, this.RuntimeIdentity, _summary, Settled: IsSettled);
+            return new BattleStatus(BattlePhase.Ended, _summary.Ticks, _epoch, SiloName, _summary, Settled: IsSettled);
         }
 
         ForgetIfUnknown();
@@ -294,7 +302,7 @@ public sealed partial class SessionGrain(
         await SaveCheckpointAsync();
         StartTicking();
         BattleMetrics.Resumed();
-        LogResumed(logger, BattleId, _battle.Tick, _epoch, DateTime.UtcNow - saved.SavedAtUtc, this.RuntimeIdentity);
+        LogResumed(logger, BattleId, _battle.Tick, _epoch, DateTime.UtcNow - saved.SavedAtUtc, SiloName);
     }
 
     /// <summary>Builds the simulation for an assignment (tanks from the pool); false when the assignment does not fit the map.</summary>

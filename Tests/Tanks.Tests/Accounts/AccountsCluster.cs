@@ -20,8 +20,9 @@ public sealed class AccountsCluster : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(StorageNames.Accounts);
+            silo.AddMemoryGrainStorage(StorageNames.Battles);
             silo.Services.AddSingleton(new GrainClock(Time));
-            silo.Services.AddTanksGrainServices();
+            silo.AddTanksGrains();
             // Short battles and a quick matchmaking pass; the waits (30 s / 60 s) stay as shipped, on the fake clock.
             silo.Services.Configure<Tanks.Grains.Sessions.SessionOptions>(o => o.TimeLimit = TimeSpan.FromSeconds(3));
             silo.Services.Configure<Tanks.Grains.Sessions.MatchmakingOptions>(o => o.Interval = TimeSpan.FromMilliseconds(100));
