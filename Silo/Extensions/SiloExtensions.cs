@@ -31,9 +31,9 @@ public static partial class SiloExtensions
             {
                 silo.UseRedisClustering(redis.ConnectionString!);
                 silo.AddRedisGrainStorage(StorageNames.Accounts,
-                    o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis.ConnectionString!));
+                    o => o.ConfigurationOptions = StorageConnection(redis.ConnectionString!));
                 silo.AddRedisGrainStorage(StorageNames.Battles,
-                    o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis.ConnectionString!));
+                    o => o.ConfigurationOptions = StorageConnection(redis.ConnectionString!));
                 ConfigureEndpoints(silo, cluster);
             }
             else
@@ -65,7 +65,15 @@ public static partial class SiloExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<BattleDrainService>();
         var drain = builder.Configuration.GetSection(DrainOptions.SectionName).Get<DrainOptions>() ?? new DrainOptions();
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = drain.DrainTimeout + DrainOptions.ShutdownAfterDrain);
+        builder.Services.PostConfigure<HostOptions>(o =>
+        {
+            // The drain runs inside the host's shutdown budget: never less than the drain plus the Orleans stop.
+            var needed = drain.DrainTimeout + DrainOptions.ShutdownAfterDrain;
+            if (o.ShutdownTimeout < needed)
+            {
+                o.ShutdownTimeout = needed;
+            }
+        });
         builder.Services.AddHealthChecks().AddCheck<SiloReadyHealthCheck>("silo", tags: [Tanks.ServiceDefaults.Extensions.ReadyTag]);
         builder.Services.AddSingleton(CreateDashboardCredentials(builder.Configuration));
         builder.Services.AddAuthentication(BasicAuthenticationHandler.SchemeName)
@@ -104,6 +112,28 @@ public static partial class SiloExtensions
         }
 
         return app;
+    }
+
+    /// <summary>
+    /// Grain storage's Redis connection: a store that does not answer fails a call in 2 s (StackExchange.Redis waits 5 s
+    /// by default), so grains answer <c>unavailable</c> inside the gateways' 5 s request timeout and a battle's outbox
+    /// retries sooner. A timeout set in the connection string wins.
+    /// </summary>
+    private static ConfigurationOptions StorageConnection(string connectionString)
+    {
+        var options = ConfigurationOptions.Parse(connectionString);
+        if (!connectionString.Contains("asyncTimeout", StringComparison.OrdinalIgnoreCase))
+        {
+            options.AsyncTimeout = 2000;
+        }
+
+        if (!connectionString.Contains("syncTimeout", StringComparison.OrdinalIgnoreCase))
+        {
+            options.SyncTimeout = 2000;
+        }
+
+        options.AbortOnConnectFail = false; // a silo that starts while Redis restarts keeps trying
+        return options;
     }
 
     private static string GeneratedPassword { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12))
