@@ -55,6 +55,7 @@ public sealed class BotTrouble(TroubleMetrics metrics, TroubleSettings settings)
 
     private bool _inBattle;
     private Guid _battleId;
+    private Guid _endedBattleId;
     private int _tickRate;
     private long _battleSince;
     private long _lastSnapshotAt;
@@ -101,6 +102,12 @@ public sealed class BotTrouble(TroubleMetrics metrics, TroubleSettings settings)
             _deadline = Math.Max(_deadline, now + _margin);
             _wantsTimeLeft = true;
             return BattleStartKind.Resumed;
+        }
+
+        if (battleId == _endedBattleId)
+        {
+            // The bot plays on as told (a real client would too), and the snapshots that never come tell the rest.
+            metrics.Count(TroubleKind.BattleAfterEnd);
         }
 
         LeaveBattle(now);
@@ -177,6 +184,7 @@ public sealed class BotTrouble(TroubleMetrics metrics, TroubleSettings settings)
                 metrics.Count(TroubleKind.BattleAborted);
             }
 
+            _endedBattleId = _battleId;
             LeaveBattle(now);
             return TroubleAction.Requeue;
         }
@@ -193,6 +201,11 @@ public sealed class BotTrouble(TroubleMetrics metrics, TroubleSettings settings)
         if (_inBattle && reason == BattleEndReasonCode.Aborted)
         {
             metrics.Count(TroubleKind.BattleAborted);
+        }
+
+        if (_inBattle)
+        {
+            _endedBattleId = _battleId;
         }
 
         LeaveBattle(now);

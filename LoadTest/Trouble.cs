@@ -20,6 +20,9 @@ public enum TroubleKind
     /// <summary>The snapshots said the battle was over, but no <c>BattleEnd</c> came within the margin (lost datagram).</summary>
     BattleEndLost,
 
+    /// <summary>A <c>BattleStart</c> of the battle whose <c>BattleEnd</c> the bot had just received (the server sent it back into a finished battle).</summary>
+    BattleAfterEnd,
+
     /// <summary>The bot's netcode connection timed out or was disconnected while it played; it reconnects.</summary>
     Reconnect,
 
@@ -31,7 +34,7 @@ public static class TroubleKinds
 {
     /// <summary>The kinds' names in the report and on the command line, by <see cref="TroubleKind"/> value.</summary>
     public static readonly IReadOnlyList<string> Names =
-        ["snapshot_gap", "battle_stuck", "battle_aborted", "battle_resumed", "battle_end_lost", "reconnect", "rejoin_failed"];
+        ["snapshot_gap", "battle_stuck", "battle_aborted", "battle_resumed", "battle_end_lost", "battle_after_end", "reconnect", "rejoin_failed"];
 
     public static int Count => Names.Count;
 

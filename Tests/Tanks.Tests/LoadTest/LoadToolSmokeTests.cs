@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Tanks.LoadTest;
 using Tanks.Tests.Infrastructure;
 
 namespace Tanks.Tests.LoadTest;
@@ -38,7 +39,11 @@ public sealed class LoadToolSmokeTests
             "--metrics", $"silo=http://127.0.0.1:{stack.SiloHttpPort}/metrics",
             "--metrics", $"gateway-udp=http://127.0.0.1:{udp.MetricsPort}/metrics",
             "--metrics", $"gateway-tcp=http://127.0.0.1:{tcp.MetricsPort}/metrics",
-            "--max-loss-percent", "5", "--max-p99-interarrival-ms", "400", "--max-login-p99-ms", "5000", "--max-errors", "0");
+            "--max-loss-percent", "5", "--max-p99-interarrival-ms", "400", "--max-login-p99-ms", "5000", "--max-errors", "0",
+            // The run crosses a battle's end: a bot that queues again at once may be sent back into the finished battle
+            // (battle_after_end) and starve there, so starvation is reported, not judged. Stuck and failed rejoins cannot
+            // happen in 15 s (their limits are 60 s past the time left and 30 s): their default limits of 0 stay.
+            "--max-trouble", "starved_percent=off");
 
         Assert.True(exit == 0, $"exit code {exit}\n{output}\n{stack.AllOutput}");
         Assert.Contains("Tanks load test", output);
@@ -66,6 +71,13 @@ public sealed class LoadToolSmokeTests
         Assert.True(bandwidth.GetProperty("kbitUpPerClient").GetDouble() > 0);
         Assert.True(root.GetProperty("battles").GetProperty("completed").GetDouble() >= 1, root.GetProperty("battles").ToString());
         Assert.Equal(0, root.GetProperty("errorCount").GetInt64());
+        var trouble = root.GetProperty("trouble");
+        Assert.Equal(TroubleKinds.Names, trouble.GetProperty("counts").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(0, trouble.GetProperty("counts").GetProperty("battle_stuck").GetInt64());
+        Assert.Equal(0, trouble.GetProperty("counts").GetProperty("rejoin_failed").GetInt64());
+        Assert.True(trouble.GetProperty("inBattleBotSeconds").GetDouble() > 10, trouble.ToString());
+        Assert.True(trouble.TryGetProperty("longestGapSeconds", out _));
+        Assert.Equal(0, root.GetProperty("thresholds").GetProperty("maxTrouble").GetProperty("battle_stuck").GetDouble());
         Assert.True(root.GetProperty("thresholds").GetProperty("passed").GetBoolean());
         Assert.True(root.GetProperty("timeline").GetArrayLength() >= 10);
 
@@ -109,6 +121,10 @@ public sealed class LoadToolSmokeTests
 
         (exit, output) = await RunToolAsync("--tcp", "nonsense", "--bots", "2");
         Assert.True(exit == 1, $"exit code {exit}\n{output}");
+
+        (exit, output) = await RunToolAsync("--bots", "2", "--max-trouble", "bogus=1");
+        Assert.True(exit == 1, $"exit code {exit}\n{output}");
+        Assert.Contains("KIND=N", output);
     }
 
     /// <summary>Runs the built tool as a process; its exit code and everything it printed.</summary>

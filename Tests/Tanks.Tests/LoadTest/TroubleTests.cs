@@ -116,6 +116,24 @@ public sealed class TroubleTests
     }
 
     [Fact]
+    public void A_BattleStart_of_the_battle_that_just_ended_counts_one_battle_after_end_and_the_bot_plays_it()
+    {
+        _bot.OnBattleStart(BattleA, 20, S(0));
+        Snapshots(from: 0, to: 10);
+        _bot.OnBattleEnd(BattleEndReasonCode.Time, S(10));
+        _bot.OnJoinSent();
+
+        Assert.Equal(BattleStartKind.New, _bot.OnBattleStart(BattleA, 20, S(10.2))); // sent back into the finished battle
+        Passes(from: 10.2, to: 12);
+
+        Assert.Equal(1, _metrics[TroubleKind.BattleAfterEnd]);
+        Assert.Equal(1, _metrics[TroubleKind.SnapshotGap]); // no snapshot comes
+        Assert.True(_bot.InBattle);
+        Assert.Equal(BattleStartKind.New, _bot.OnBattleStart(BattleB, 20, S(13)));
+        Assert.Equal(1, _metrics[TroubleKind.BattleAfterEnd]);
+    }
+
+    [Fact]
     public void A_battle_past_the_time_left_a_snapshot_showed_plus_the_margin_is_stuck_and_the_bot_leaves()
     {
         _bot.OnBattleStart(BattleA, 20, S(0));
