@@ -19,7 +19,7 @@ for run in $(seq 1 "$REPEATS"); do
     echo "== $mode snapshots, $BOTS bots, run $run"
     dotnet LoadTest/bin/Release/net10.0/Tanks.LoadTest.dll --bots "$BOTS" --ramp 50 --seed "$run" \
       --warmup "$warmup" --duration $(( warmup + MEASURE )) --quiet "${METRICS[@]}" \
-      --report "$OUT/bandwidth-$mode-$run.json" | grep -E "bandwidth|inter-arrival|loss|thresholds" || true
+      --report "$OUT/bandwidth-$mode-$run.json" | grep -E "bandwidth|inter-arrival|loss|trouble|starved|thresholds" || true
     stop_stack
   done
 done

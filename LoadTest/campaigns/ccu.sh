@@ -25,7 +25,7 @@ for bots in $STEPS; do
     echo "== $bots bots, run $run: warm-up ${warmup} s, measured ${MEASURE} s"
     dotnet LoadTest/bin/Release/net10.0/Tanks.LoadTest.dll --bots "$bots" --ramp "$RAMP" --seed 1 \
       --warmup "$warmup" --duration $(( warmup + MEASURE )) --quiet "${METRICS[@]}" \
-      --report "$OUT/ccu-$bots-$run.json" | grep -E "inter-arrival|loss|cpu all|thresholds" || true
+      --report "$OUT/ccu-$bots-$run.json" | grep -E "inter-arrival|loss|cpu all|trouble|starved|thresholds" || true
   done
 done
 stop_stack
