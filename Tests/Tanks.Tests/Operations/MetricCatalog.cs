@@ -30,6 +30,13 @@ public static class MetricCatalog
         ["tanks_logins_total"] = [Silo],
         ["tanks_battles_running"] = [Silo],
         ["tanks_tick_duration_seconds"] = [Silo],
+        ["tanks_battles_resumed_total"] = [Silo],
+        ["tanks_battles_migrated_total"] = [Silo],
+        ["tanks_battles_aborted_total"] = [Silo],
+        ["tanks_battles_given_up_total"] = [Silo],
+        ["tanks_battle_checkpoints_total"] = [Silo],
+        ["tanks_battle_result_retries_total"] = [Silo],
+        ["tanks_registry_active"] = [Silo],
 
         // Gateway.Tcp (prometheus-net)
         ["tanks_tcp_connections_open"] = [GatewayTcp],
