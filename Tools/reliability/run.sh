@@ -9,6 +9,8 @@
 #        BOTS=30           bots per LoadTest swarm (two swarms)      TEAM=3   team size (crossroads map)
 #        TIME_LIMIT=00:01:00  battle length                         DRAIN=20  Silo__DrainTimeout in seconds
 #        DURATION=          LoadTest run length in s (default per scenario)
+#        MAX_PAUSE=5       longest snapshot gap a bot may see in a drain (rolling restart) for a pass
+#        MAX_RECOVERY=10   seconds from a SIGKILL until every battle of the dead silo resumed or aborted (silo-kill)
 #        RUN_TIMEOUT=1800  the whole script's bound in seconds (timeout(1); every wait inside is bounded too)
 #        NO_BUILD=1        use the Release builds as they are
 #
@@ -39,6 +41,9 @@ TEAM=${TEAM:-3}
 TIME_LIMIT=${TIME_LIMIT:-00:01:00}
 DRAIN=${DRAIN:-20}
 RUN_TIMEOUT=${RUN_TIMEOUT:-1800}
+MAX_PAUSE=${MAX_PAUSE:-5}
+MAX_RECOVERY=${MAX_RECOVERY:-10}
+TIME_LIMIT_S=$(echo "$TIME_LIMIT" | awk -F: '{ print $1 * 3600 + $2 * 60 + int($3) }')
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 REL=Release
@@ -200,7 +205,8 @@ start_load() { # NAME DURATION_S: one swarm per Gateway.Tcp, seeds 11 and 12, re
   LOAD_PIDS=()
   for i in 0 1; do
     dotnet "$LOAD_DLL" --tcp "127.0.0.1:${TCP_PORT[$i]}" --bots "$BOTS" --ramp 20 --duration "$duration" --seed $(( 11 + i )) \
-      --quiet --report "$SCEN_DIR/$name-$i.json" --gap-threshold 1 --rejoin-timeout 30 >"$SCEN_DIR/$name-$i.log" 2>&1 &
+      --quiet --report "$SCEN_DIR/$name-$i.json" --gap-threshold 1 --rejoin-timeout 30 \
+      --battle-timeout $(( TIME_LIMIT_S + 30 )) --battle-margin 15 >"$SCEN_DIR/$name-$i.log" 2>&1 &
     LOAD_PIDS+=("$!"); PIDS+=("$!")
   done
 }
@@ -225,7 +231,7 @@ import json, sys
 reports = []
 for f in sys.argv[1:]:
     try: reports.append(json.load(open(f)))
-    except Exception as e: print(f"report_error={f}: {e}")
+    except Exception as e: print("report_error='" + f"{f}: {e}".replace("'", "") + "'")
 errors, trouble, gap, starts, ends = {}, {}, 0.0, 0, 0
 for r in reports:
     for k, v in (r.get("errors") or {}).items(): errors[k] = errors.get(k, 0) + v
@@ -240,6 +246,11 @@ print("trouble=" + (",".join(f"{k}:{v}" for k, v in sorted(trouble.items()) if v
 for k in ("battle_aborted", "battle_stuck", "battle_end_lost", "rejoin_failed", "snapshot_gap", "reconnect", "battle_resumed"):
     print(f"{k}={trouble.get(k, 0)}")
 print(f"longest_gap={gap}")
+starved = sum((r.get("trouble") or {}).get("starvedBotSeconds", 0) for r in reports)
+in_battle = sum((r.get("trouble") or {}).get("inBattleBotSeconds", 0) for r in reports)
+print(f"starved_percent={100 * starved / in_battle if in_battle else 0:.2f}")
+breaches = [b for r in reports for b in (r.get("thresholds") or {}).get("breaches", [])]
+print("breaches=" + ("'" + "; ".join(breaches).replace("'", "") + "'" if breaches else "none"))
 print(f"battle_starts={starts}")
 print(f"battle_ends={ends}")
 EOF
@@ -279,8 +290,11 @@ scenario_rolling_restart() {
     [ "${!k}" = 0 ] || { ok=false; notes+=("$k=${!k}"); }
   done
   [ "$ACCOUNTS_LOST" = 0 ] || ok=false
+  python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) <= float(sys.argv[2]) else 1)" "$longest_gap" "$MAX_PAUSE" \
+    || { ok=false; notes+=("longest pause $longest_gap s > $MAX_PAUSE s"); }
+  [ "$breaches" = none ] || { ok=false; notes+=("LoadTest thresholds: $breaches"); }
   record rolling-restart "$ok" "drain: worst exit ${worst_exit} s (budget $DRAIN s)" "${longest_gap} s" \
-    "gaps>1s: $snapshot_gap, resumed: $battle_resumed, reconnects: $reconnect" "$errors; trouble: $trouble" \
+    "gaps>1s: $snapshot_gap, resumed: $battle_resumed, reconnects: $reconnect, starved: $starved_percent % of in-battle time" "$errors; trouble: $trouble" \
     "accounts: $ACCOUNTS_LOST" "$(IFS=';'; echo "${notes[*]}")"
 }
 
@@ -312,7 +326,10 @@ scenario_silo_kill() {
     sleep 0.2
   done
   log "silo-kill: lost battles settled after $recovered s ($(( settled - before_settled )) of ${lost%.*})"
-  [ "$recovered" != none ] || { ok=false; notes+=("lost battles not resumed/aborted within 60 s"); }
+  if [ "$recovered" = none ]; then ok=false; notes+=("lost battles not resumed/aborted within 60 s")
+  elif ! python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) <= float(sys.argv[2]) else 1)" "$recovered" "$MAX_RECOVERY"; then
+    ok=false; notes+=("recovery $recovered s > $MAX_RECOVERY s")
+  fi
   start_silo "$victim" || { ok=false; notes+=("silo$victim did not restart"); }
   wait_load
   eval "$(load_figures load)"
@@ -321,8 +338,9 @@ scenario_silo_kill() {
     [ "${!k}" = 0 ] || { ok=false; notes+=("$k=${!k}"); }
   done
   [ "$ACCOUNTS_LOST" = 0 ] || ok=false
+  [ "$breaches" = none ] || { ok=false; notes+=("LoadTest thresholds: $breaches"); }
   record silo-kill "$ok" "lost battles settled after $recovered s" "${longest_gap} s" \
-    "$(( ${lost%.*} * 2 * TEAM )) in ${lost%.*} battles; gaps>1s: $snapshot_gap, aborted: $battle_aborted" "$errors; trouble: $trouble" \
+    "$(( ${lost%.*} * 2 * TEAM )) in ${lost%.*} battles; gaps>1s: $snapshot_gap, aborted: $battle_aborted, starved: $starved_percent %" "$errors; trouble: $trouble" \
     "accounts: $ACCOUNTS_LOST" "$(IFS=';'; echo "${notes[*]}")"
 }
 
@@ -344,7 +362,7 @@ scenario_redis_outage() {
   done
   [ "$ACCOUNTS_LOST" = 0 ] || ok=false
   record redis-outage "$ok" "outage 10 s" "${longest_gap} s" \
-    "gaps>1s: $snapshot_gap, aborted: $battle_aborted, reconnects: $reconnect" "$errors; trouble: $trouble" \
+    "gaps>1s: $snapshot_gap, aborted: $battle_aborted, reconnects: $reconnect, starved: $starved_percent %" "$errors; trouble: $trouble; LoadTest thresholds: $breaches" \
     "accounts: $ACCOUNTS_LOST (results: see RedisOutageTests)" "$(IFS=';'; echo "${notes[*]}")"
 }
 

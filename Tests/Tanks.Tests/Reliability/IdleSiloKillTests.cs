@@ -86,6 +86,7 @@ public sealed class IdleSiloKillTests
             Assert.All(bots, b => Assert.DoesNotContain(b.Journal.Segments, s => s.Kind != StartKind.First && s.StartedAt >= killedAt));
             Assert.All(bots, b => Assert.True(b.Journal.Segments[^1].LastSnapshotAt > deadAt, $"{b.Name}: no snapshot after the detection"));
             Assert.True(lag <= 20, $"a battle fell {lag:0.#} ticks behind its tick rate (over 1 s)");
+            Assert.True(gap <= TimeSpan.FromSeconds(1), $"a battle paused {gap.TotalSeconds:0.00} s");
         }
         catch (Exception) when (SiloKillTests.Fail(report, cluster))
         {

@@ -36,6 +36,8 @@ public sealed class SiloDrainTests
             report.Add("registry silo", placement.Registry);
             var victim = Array.IndexOf(perSilo, perSilo.Max());
             var drained = battles.Where(b => placement.Battles[b.Key] == victim).ToDictionary();
+            var keptBots = battles.Where(b => placement.Battles[b.Key] != victim).SelectMany(b => b.Value).ToArray();
+            var migratedBefore = await cluster.SumOverSilosAsync(SiloMetricNames.BattlesMigrated);
             report.Add("victim", victim);
             report.Add("battles on the victim", drained.Count);
 
@@ -85,7 +87,8 @@ public sealed class SiloDrainTests
                 () => "drained battles not ticking after the exit:\n" + Outcomes.Describe(affected.Select(a => Outcomes.Of(a.bot, a.id, signalledAt)), signalledAt));
             var after = await cluster.PlacementAsync();
             report.Add("placement after", after.BattlesPerSilo(3));
-            report.Add("tanks_battles_migrated_total (survivors)", await cluster.SumOverSilosAsync(SiloMetricNames.BattlesMigrated));
+            var migrated = await cluster.SumOverSilosAsync(SiloMetricNames.BattlesMigrated) - migratedBefore;
+            report.Add("tanks_battles_migrated_total (survivors, during the drain)", migrated);
             report.Add("tanks_battles_resumed_total (survivors)", await cluster.SumOverSilosAsync(SiloMetricNames.BattlesResumed));
             await swarm.StopAsync();
 
@@ -95,6 +98,8 @@ public sealed class SiloDrainTests
             report.Add("players affected", affected.Length);
             report.Add("pause (worst snapshot gap of a drained battle)", pause);
             report.Add("restarts seen by players (BattleStart again)", affected.Count(a => a.bot.Journal.Segments.Any(s => s.Kind == StartKind.Repeat && s.StartedAt >= signalledAt)));
+            var keptGap = keptBots.Length == 0 ? TimeSpan.Zero : keptBots.Max(b => b.Journal.Segments.Max(s => s.MaxGap));
+            report.Add("other battles: max snapshot gap", keptGap);
             report.Add("bot errors", swarm.ErrorsByKind());
 
             Assert.Equal(0, exit.ExitCode);
@@ -105,6 +110,9 @@ public sealed class SiloDrainTests
             Assert.Empty(swarm.ErrorsByKind());
             Assert.DoesNotContain(after.Battles, b => battles.ContainsKey(b.Key) && b.Value == victim);
             Assert.True(pause <= MaxPause, $"a drained battle paused {pause.TotalSeconds:0.00} s (bound {MaxPause.TotalSeconds} s)");
+            Assert.True(migrated == drained.Count, $"{migrated} battles migrated live, {drained.Count} were on the draining silo (the rest resumed from checkpoints after the exit?)");
+            SiloKillTests.SurvivorsUndisturbed(keptBots, signalledAt);
+            Assert.True(keptGap <= TimeSpan.FromSeconds(1), $"a battle on another silo paused {keptGap.TotalSeconds:0.00} s during the drain");
         }
         catch (Exception) when (SiloKillTests.Fail(report, cluster))
         {

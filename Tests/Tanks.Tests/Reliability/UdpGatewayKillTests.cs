@@ -46,7 +46,8 @@ public sealed class UdpGatewayKillTests
             report.Add("reconnect (timeout to connected, worst player)", affected.Max(a => a.bot.Journal.Reconnects.First(r => r.LostAt >= killedAt) is { DoneAt: { } d } r ? d - r.LostAt : TimeSpan.MaxValue));
             var othersLag = others.Max(b => b.Journal.Segments.Max(s => s.MaxLagTicks));
             report.Add("other gateway's players: max lag (ticks)", othersLag);
-            report.Add("other gateway's players: max snapshot gap", others.Max(b => b.Journal.Segments.Max(s => s.MaxGap)));
+            var othersGap = others.Max(b => b.Journal.Segments.Max(s => s.MaxGap));
+            report.Add("other gateway's players: max snapshot gap", othersGap);
             report.Add("bot errors", swarm.ErrorsByKind());
 
             Assert.All(fates, o => Assert.True(o.BackAt!.Value - killedAt <= TimeSpan.FromSeconds(NetcodeTimeoutSeconds + 2),
@@ -55,6 +56,7 @@ public sealed class UdpGatewayKillTests
             Assert.All(others, b => Assert.Empty(b.Journal.Reconnects));
             Assert.All(swarm.Bots, b => Assert.DoesNotContain(b.Journal.Ends, e => e.Reason == BattleEndReasonCode.Aborted));
             Assert.True(othersLag <= 20, $"a player on the other gateway fell {othersLag:0.#} ticks behind (over 1 s)");
+            Assert.True(othersGap <= TimeSpan.FromSeconds(1), $"a player on the other gateway waited {othersGap.TotalSeconds:0.00} s for a snapshot");
         }
         catch (Exception) when (SiloKillTests.Fail(report, cluster))
         {
