@@ -220,7 +220,7 @@ public sealed class Bot
                 AuthResult? result = null;
                 if (_refreshToken is { } refreshToken)
                 {
-                    _refreshToken = null; // single use, whatever the answer
+                    _refreshToken = null; // single use: spent once the server has seen it
                     result = await auth.RefreshAsync(refreshToken, cancellationToken);
                     if (result.Ok)
                     {
@@ -229,6 +229,10 @@ public sealed class Bot
                     else if (result.ErrorCode == "invalid_token")
                     {
                         result = null; // spent or revoked (an answer lost before): log in
+                    }
+                    else if (result.ErrorCode == "rate_limited")
+                    {
+                        _refreshToken = refreshToken; // refused before it was looked at: still good for the next attempt
                     }
                 }
 
