@@ -31,14 +31,13 @@ public sealed partial class SessionGrain(
     ILogger<SessionGrain> logger)
     : Grain, ISessionGrain, IGrainMigrationParticipant
 {
-    private const int MaxCatchUpSteps = 3;
     private const string MigrationKey = "tanks.battle";
     private static readonly TimeSpan RegistryCallTimeout = TimeSpan.FromSeconds(3);
 
     private readonly SessionOptions _options = options.Value;
     private readonly Dictionary<long, int> _slotByUser = [];
     private readonly WorldStateBuilder _world = new();
-    private long _startedAt;
+    private TickClock _clock;
     private ObserverManager<ISessionObserver>? _observers;
     private BattleAssignment? _assignment;
     private Battle? _battle;
@@ -298,7 +297,7 @@ public sealed partial class SessionGrain(
         // The lost activation ticked at most wall-clock speed since the checkpoint (catch-up is capped, stalls are
         // dropped): wire ticks resume above anything it can have sent, with a second of margin for clock skew.
         var away = Math.Max(0, (DateTime.UtcNow - saved.SavedAtUtc).TotalSeconds);
-        _world.TickOffset = saved.TickOffset + (int)Math.Ceiling(away * _options.TickRate) + _options.TickRate + MaxCatchUpSteps;
+        _world.TickOffset = saved.TickOffset + (int)Math.Ceiling(away * _options.TickRate) + _options.TickRate + TickClock.MaxCatchUpSteps;
         await SaveCheckpointAsync();
         StartTicking();
         BattleMetrics.Resumed();
@@ -355,7 +354,7 @@ public sealed partial class SessionGrain(
         var battle = _battle!;
         // Tick 0 lies `Tick` periods before the battle's next grid point: the next tick is the one after the current,
         // whatever time passed while the battle was away (no replay of a pause).
-        _startedAt = TickGrid.Origin(Stopwatch.GetTimestamp(), _options.TickRate, BattleId) - battle.Tick * Period;
+        _clock = TickClock.ResumeAt(battle.Tick, TickGrid.Origin(Stopwatch.GetTimestamp(), _options.TickRate, BattleId), _options.TickRate, Stopwatch.Frequency);
         _lastCheckpointTick = battle.Tick;
         _ticking = true;
         siloBattles.Add(BattleId);
@@ -377,14 +376,7 @@ public sealed partial class SessionGrain(
         }
     }
 
-    private long Period => Stopwatch.Frequency / _options.TickRate;
-
-    private TimeSpan UntilTick(int tick)
-    {
-        var due = Stopwatch.GetElapsedTime(_startedAt, Stopwatch.GetTimestamp());
-        var at = TimeSpan.FromSeconds(tick / (double)_options.TickRate);
-        return at > due ? at - due : TimeSpan.Zero;
-    }
+    private TimeSpan UntilTick(int tick) => _clock.Until(tick, Stopwatch.GetTimestamp(), Stopwatch.Frequency);
 
     private async Task TickAsync(CancellationToken cancellationToken)
     {
@@ -395,24 +387,14 @@ public sealed partial class SessionGrain(
 
         var battle = _battle!;
         // Game time follows the wall clock: step the ticks that are due (more than one only after a stall, at most
-        // MaxCatchUpSteps per firing), none when a tick ahead.
-        var due = (long)(Stopwatch.GetElapsedTime(_startedAt).TotalSeconds * _options.TickRate);
-        var behind = due - battle.Tick;
-        if (behind < 0)
+        // TickClock.MaxCatchUpSteps per firing, the rest of a stall dropped), none when a tick ahead.
+        var steps = _clock.StepsDue(battle.Tick, Stopwatch.GetTimestamp());
+        if (steps == 0)
         {
             _timer!.Change(UntilTick(battle.Tick + 1), Timeout.InfiniteTimeSpan); // fired early: wait for the tick's time
             return;
         }
 
-        if (behind > MaxCatchUpSteps)
-        {
-            // A stall longer than the catch-up allows (a paused process, a long GC): the time beyond it is dropped, not
-            // replayed at triple speed afterwards.
-            _startedAt += (behind - MaxCatchUpSteps) * Period;
-            behind = MaxCatchUpSteps;
-        }
-
-        var steps = (int)Math.Max(behind, 1);
         var frames = _observers!.Count > 0 ? ImmutableArray.CreateBuilder<BattleFrame>(steps) : null;
         for (var s = 0; s < steps && !battle.IsOver; s++)
         {
