@@ -423,15 +423,17 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
             : BattleEndReasonCode.Aborted;
         var message = new byte[BattleEndMessage.SizeOf(results.Length)];
         BattleEndMessage.Write(message, winner, reason, results);
+        var members = Volatile.Read(ref _members);
+        // Out of the battle first, then told: a client that queues again the moment it reads BattleEnd must find
+        // itself idle here, not be sent this battle's BattleStart again.
+        _gateway.BattleEnded(this, members);
         lock (_frameLock)
         {
-            foreach (var client in Volatile.Read(ref _members))
+            foreach (var client in members)
             {
                 _gateway.Send(client, message);
             }
         }
-
-        _gateway.BattleEnded(this, Volatile.Read(ref _members));
     }
 
     /// <summary>Closes the room whatever its members; true for the one caller that closed it.</summary>

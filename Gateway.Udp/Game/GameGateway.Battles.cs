@@ -121,15 +121,24 @@ internal sealed partial class GameGateway
             var room = await GetRoomAsync(battleId);
             if (room is null)
             {
+                var idle = false;
                 lock (client)
                 {
-                    if (client.Phase != ClientPhase.InBattle)
+                    if (client.Phase != ClientPhase.InBattle && !client.Gone)
                     {
                         client.Phase = ClientPhase.Idle;
+                        idle = true;
                     }
                 }
 
-                return; // the battle is over or unknown
+                if (idle)
+                {
+                    // The battle is over (the registry has not heard yet) or unknown: the client is told it is idle, so
+                    // it queues again rather than wait for a BattleStart that never comes.
+                    Send(client, Status(PlayerStatus.Idle));
+                }
+
+                return;
             }
 
             if (!room.TryGetPlayer(client.UserId, out var player))
