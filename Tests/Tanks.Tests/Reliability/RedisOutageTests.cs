@@ -13,7 +13,7 @@ namespace Tanks.Tests.Reliability;
 public sealed class RedisOutageTests
 {
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan TimeLimit = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan TimeLimit = TimeSpan.FromSeconds(16);
 
     // The results' retry backoff after storage is back: bounded, generous.
     private static readonly TimeSpan ResultsBound = TimeSpan.FromSeconds(30);
