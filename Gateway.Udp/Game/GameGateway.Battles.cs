@@ -11,6 +11,9 @@ internal sealed partial class GameGateway
     /// <summary>The longest wait on one battle call (a dead silo must not hold a room up for Orleans' 30 s default).</summary>
     internal static readonly TimeSpan BattleCallTimeout = TimeSpan.FromSeconds(3);
 
+    /// <summary>The wait on one subscription renewal (renewals repeat every half second while frames are missing).</summary>
+    internal static readonly TimeSpan RenewTimeout = TimeSpan.FromSeconds(1);
+
     /// <summary>As the registry's <c>Matchmaking:BattleLostAfter</c>: a battle silent this long is over for its players.</summary>
     internal static readonly TimeSpan BattleLostAfter = TimeSpan.FromSeconds(60);
 
@@ -262,7 +265,9 @@ internal sealed partial class GameGateway
 
         try
         {
-            var status = await room.Grain.SubscribeAsync(observer).WaitAsync(BattleCallTimeout);
+            // A short wait: while a lost battle's silo is being declared dead the call may hang; the watchdog asks
+            // again half a second later, so the battle is back within about a second of the cluster being ready.
+            var status = await room.Grain.SubscribeAsync(observer).WaitAsync(RenewTimeout);
             switch (status.Phase)
             {
                 case BattlePhase.Running:
