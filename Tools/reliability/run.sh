@@ -101,6 +101,23 @@ metric() { # PORT NAME: sum of the family's samples (labels included); empty whe
     | awk -v n="$2" '$1 == n || index($1, n "{") == 1 { s += $NF; found = 1 } END { if (found) print s + 0; else print 0 }'
 }
 
+# The membership status (Orleans SiloStatus: 3 active, 6 dead) of the newest silo on SILO_PORT, from the Redis
+# membership table (a hash of JSON entries); "unknown" without redis-cli.
+membership_status() {
+  command -v redis-cli >/dev/null || { echo unknown; return; }
+  redis-cli -p "$REDIS_PORT" --raw hgetall "tanks-reliability/members/$CLUSTER_ID" 2>/dev/null | python3 -c '
+import json, sys
+lines = sys.stdin.read().splitlines()
+best = None
+for field, value in zip(lines[0::2], lines[1::2]):
+    parts = field.split(":")
+    if len(parts) == 3 and parts[1] == sys.argv[1]:
+        gen = int(parts[2])
+        if best is None or gen > best[0]:
+            best = (gen, json.loads(value).get("Status"))
+print(best[1] if best else "none")' "$1"
+}
+
 # ---- the stack --------------------------------------------------------------------------------------------------------
 start_stack() { # DIR
   local dir=$1
@@ -316,6 +333,13 @@ scenario_silo_kill() {
   log "silo-kill: victim silo$victim (registry) runs $lost battles"
   t0=$(now)
   stop_silo "$victim" KILL
+  # Detection: until the membership table says dead (bounded: 30 s).
+  local detected=none ddl=$(( $(date +%s) + 30 ))
+  while [ "$(date +%s)" -lt "$ddl" ]; do
+    case "$(membership_status "${SILO_PORT[$victim]}")" in 6) detected=$(since "$t0"); break ;; unknown) break ;; esac
+    sleep 0.1
+  done
+  log "silo-kill: membership declared silo$victim dead after $detected s"
   # Recovery: the survivors' resumed + aborted counters account for every lost battle (bounded: 60 s).
   local deadline=$(( $(date +%s) + 60 )) settled=0
   while [ "$(date +%s)" -lt "$deadline" ]; do
@@ -341,7 +365,7 @@ scenario_silo_kill() {
   done
   [ "$ACCOUNTS_LOST" = 0 ] || ok=false
   [ "$breaches" = none ] || { ok=false; notes+=("LoadTest thresholds: $breaches"); }
-  record silo-kill "$ok" "lost battles settled after $recovered s" "${longest_gap} s" \
+  record silo-kill "$ok" "declared dead after $detected s; lost battles settled after $recovered s" "${longest_gap} s" \
     "$(( ${lost%.*} * 2 * TEAM )) in ${lost%.*} battles; gaps>1s: $snapshot_gap, aborted: $battle_aborted, starved: $starved_percent %" "$errors; trouble: $trouble" \
     "accounts: $ACCOUNTS_LOST" "$(IFS=';'; echo "${notes[*]}")"
 }

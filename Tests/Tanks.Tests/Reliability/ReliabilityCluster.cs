@@ -241,7 +241,8 @@ public sealed class ReliabilityCluster : IAsyncDisposable
         {
             try
             {
-                var hosts = await Management().GetHosts(onlyActive: false).WaitAsync(CallTimeout);
+                // A short bound per call: the detection figure must not carry a call stuck on the dead silo.
+                var hosts = await Management().GetHosts(onlyActive: false).WaitAsync(TimeSpan.FromSeconds(1));
                 if (!hosts.TryGetValue(address, out var status) || status == SiloStatus.Dead)
                 {
                     var at = Clock.Elapsed;
