@@ -76,16 +76,31 @@ public sealed partial class SessionGrain
         state.Unrecorded = recordResults ? [.. summary.Players.Select(p => p.UserId)] : [];
         state.RegistryTold = false;
         state.SavedAtUtc = DateTime.UtcNow;
-        await TryPersistAsync(); // the outbox; if the store is down, the attempts below keep trying to write it
+        _outboxStored = false;
 
-        // One attempt before the players hear of the end, so a client that asks for its stats on BattleEnd sees them
-        // (bounded: each step has its timeout); whatever is left is retried in the background.
-        var settled = await TrySettleAsync(CancellationToken.None);
+        // The first pass (store the outbox, tell the registry, store the results) gets a second before the players hear
+        // of the end: a client that asks for its stats on BattleEnd normally sees them, and one that queues again at
+        // once is free at the registry. A store that is down does not hold BattleEnd back longer than that.
+        _settling = SettlePassAsync(CancellationToken.None);
+        await Task.WhenAny(_settling, Task.Delay(PreNotifyBudget));
         _observers!.Notify(o => o.OnBattleEnded(summary));
-        if (!settled)
+        ResumeSettlement();
+    }
+
+    private static readonly TimeSpan PreNotifyBudget = TimeSpan.FromSeconds(1);
+
+    private Task<bool>? _settling;
+    private bool _outboxStored = true;
+
+    /// <summary>One settlement pass; only one runs at a time (the timer skips a round while one is on its way).</summary>
+    private async Task<bool> SettlePassAsync(CancellationToken cancellationToken)
+    {
+        if (!_outboxStored)
         {
-            ResumeSettlement();
+            _outboxStored = await TryPersistAsync(); // the outbox first: if the silo dies now, the next activation has it
         }
+
+        return await TrySettleAsync(cancellationToken);
     }
 
     /// <summary>Starts (or restarts, in a new activation) the settlement attempts: the first one now.</summary>
@@ -97,7 +112,21 @@ public sealed partial class SessionGrain
 
     private async Task SettleAsync(CancellationToken cancellationToken)
     {
-        if (await TrySettleAsync(cancellationToken))
+        if (_settling is { IsCompleted: false })
+        {
+            _settleTimer?.Change(TimeSpan.FromMilliseconds(250), Timeout.InfiniteTimeSpan); // the first pass is still on its way
+            return;
+        }
+
+        if (_settled || (_settling is { IsCompletedSuccessfully: true, Result: true }))
+        {
+            _settleTimer?.Dispose();
+            _settleTimer = null;
+            return;
+        }
+
+        _settling = SettlePassAsync(cancellationToken);
+        if (await _settling)
         {
             _settleTimer?.Dispose();
             _settleTimer = null;
