@@ -212,8 +212,14 @@ public sealed class UdpGatewayEndToEndTests(UdpStack shared)
         var token = NetcodeTestKit.Mint(shared.Udp.KeyBytes, shared.Udp.Address, timeoutSeconds: 1);
         using var client = NetcodeUdpClient.Create(new NetcodeUdpClientOptions { BackgroundUpdatePeriod = null });
         Assert.Equal(NetcodeClientState.Connected, await client.ConnectAsync(token, TimeSpan.FromSeconds(10)));
-        var before = await shared.Udp.MetricAsync("tanks_udp_clients_connected");
-        Assert.True(before >= 1);
+        // The gauge follows the connection a moment later (a busy machine: up to seconds); wait for it, bounded.
+        var before = 0.0;
+        for (var wait = Stopwatch.StartNew(); before < 1 && wait.Elapsed < TimeSpan.FromSeconds(10); await Task.Delay(50))
+        {
+            before = await shared.Udp.MetricAsync("tanks_udp_clients_connected") ?? 0;
+        }
+
+        Assert.True(before >= 1, "the gateway never counted the connected client");
 
         // Go silent (no Update, so no keep-alives) past the 1 s timeout: the server frees the slot.
         await Task.Delay(TimeSpan.FromSeconds(2.5));
