@@ -19,8 +19,8 @@
 #                    Pass: every exit code 0 within DRAIN s with /health/ready 503 seen first, no battle aborted,
 #                    stuck or without its end, no bot error, longest pause <= MAX_PAUSE s, no account lost.
 #   silo-kill        SIGKILL the silo hosting the registry (tanks_registry_active 1) under load, restart it later.
-#                    Pass: every battle it ran resumed or aborted (survivors' counters) within MAX_RECOVERY s, no
-#                    battle stuck or without its end, no rejoin failed, no account lost.
+#                    Pass: every battle it ran resumed or aborted (survivors' counters) within MAX_RECOVERY s and no
+#                    other battle did, no battle stuck or without its end, no rejoin failed, no account lost.
 #   redis-outage     SIGKILL redis-server for 10 s under load (battles end meanwhile), restart it from its AOF.
 #                    Pass: no battle stuck or without its end, no rejoin failed, no account lost.
 # Every scenario also needs LoadTest's own verdict (its default trouble limits: battle_stuck 0, rejoin_failed 0,
@@ -352,6 +352,10 @@ scenario_silo_kill() {
     sleep 0.2
   done
   log "silo-kill: lost battles settled after $recovered s ($(( settled - before_settled )) of ${lost%.*})"
+  # More resumes than lost battles: battles on surviving silos were restarted too (their players saw BattleStart again).
+  if [ $(( settled - before_settled )) -gt "${lost%.*}" ]; then
+    ok=false; notes+=("$(( settled - before_settled - ${lost%.*} )) battles on surviving silos resumed/aborted as well")
+  fi
   if [ "$recovered" = none ]; then ok=false; notes+=("lost battles not resumed/aborted within 60 s")
   elif ! python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) <= float(sys.argv[2]) else 1)" "$recovered" "$MAX_RECOVERY"; then
     ok=false; notes+=("recovery $recovered s > $MAX_RECOVERY s")
