@@ -16,8 +16,9 @@ public sealed class RedisOutageTests
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan TimeLimit = TimeSpan.FromSeconds(16);
 
-    // A battle's end reaches its players whether or not its results could be stored yet (they are retried later).
-    private static readonly TimeSpan EndDelayBound = TimeSpan.FromSeconds(3);
+    // A battle's end reaches its players whether or not its results could be stored yet (they are retried later):
+    // the silo waits at most 1 s for the first settlement pass; 2.1 s measured, 8.6-10.3 s when the end waited for storage.
+    private static readonly TimeSpan EndDelayBound = TimeSpan.FromSeconds(4);
 
     // The results' retry backoff after storage is back: bounded, generous.
     private static readonly TimeSpan ResultsBound = TimeSpan.FromSeconds(30);
