@@ -5,7 +5,7 @@ using Tanks.Protocol.Snapshots;
 
 // SampleClient: a bot on the Tanks SDK. Logs in (registers the account if it does not exist), connects over UDP, queues,
 // drives toward the nearest enemy, aims, fires; prints the battle's events and its result.
-//   dotnet run --project Tools/SampleClient -- [--host 127.0.0.1] [--port 8888] [--user bot1] [--password secret-pass-1] [--class medium]
+//   dotnet run --project Tools/SampleClient -- [--host 127.0.0.1] [--port 8888] [--user bot1] [--password sample-client-password] [--class medium]
 var host = Arg("--host", "127.0.0.1");
 var port = int.Parse(Arg("--port", "8888"));
 var user = Arg("--user", "bot" + Random.Shared.Next(1000, 9999));
