@@ -13,7 +13,7 @@ internal static class Vectors
     /// <summary>The copy shipped with the tests (Tests/Tanks.Protocol.Tests/Vectors), in the output folder.</summary>
     public static string CopyPath => Path.Combine(AppContext.BaseDirectory, "Vectors", FileName);
 
-    /// <summary>The team's reference copy: &lt;repo root&gt;/../shared/reference/netcode-vectors.json.</summary>
+    /// <summary>The project's shared reference file, beside the main work tree only (a clone has none): &lt;repo root&gt;/../shared/reference/netcode-vectors.json.</summary>
     public static string SharedPath => Path.Combine(RepoRoot(), "..", "shared", "reference", FileName);
 
     public static JsonElement Root => _document.Value.RootElement;
