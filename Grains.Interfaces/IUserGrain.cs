@@ -1,3 +1,4 @@
+using System.Net;
 using Tanks.Grains.Interfaces.Models;
 
 namespace Tanks.Grains.Interfaces;
@@ -10,7 +11,14 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("Register")]
     Task<AccountResult> RegisterAsync(Secret password);
 
-    /// <summary>Checks the password (with lockout) and opens a session.</summary>
+    /// <summary>
+    /// Checks the password and opens a session. Failures are counted per client address and over all addresses,
+    /// alike for a name without an account; a lock answers <see cref="AccountStatus.LockedOut"/> without checking.
+    /// </summary>
+    [Alias("LoginFrom")]
+    Task<AccountResult> LoginAsync(Secret password, IPAddress? clientAddress);
+
+    /// <summary>A login from an address not known: kept for gateways of an older release during a rolling upgrade.</summary>
     [Alias("Login")]
     Task<AccountResult> LoginAsync(Secret password);
 

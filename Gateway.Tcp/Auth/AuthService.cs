@@ -27,7 +27,7 @@ public sealed class AuthService(
                 return AuthResponse.Ok(w => w.WriteNumber("serverTime", time.GetUtcNow().ToUnixTimeMilliseconds()));
             case AuthOps.Register:
             case AuthOps.Login:
-                return await WithLimitAsync(client, () => PasswordOpAsync(request, cancellationToken));
+                return await WithLimitAsync(client, () => PasswordOpAsync(request, client, cancellationToken));
             case AuthOps.Refresh:
                 return await WithLimitAsync(client, () => RefreshAsync(request, cancellationToken));
             case AuthOps.Logout:
@@ -51,7 +51,9 @@ public sealed class AuthService(
         return await operation();
     }
 
-    private async Task<AuthResponse> PasswordOpAsync(AuthRequest request, CancellationToken cancellationToken)
+    /// <param name="client">The client's address (with PROXY protocol the one from the header, not the proxy's): the
+    /// account grain counts failed logins per address.</param>
+    private async Task<AuthResponse> PasswordOpAsync(AuthRequest request, IPAddress client, CancellationToken cancellationToken)
     {
         var isRegister = request.Op == AuthOps.Register;
         if (request.Username is null || request.Password is null)
@@ -78,7 +80,7 @@ public sealed class AuthService(
         var grain = cluster.GetGrain<IUserGrain>(userName);
         var password = new Secret(request.Password);
         return await CallAsync(
-            () => isRegister ? grain.RegisterAsync(password) : grain.LoginAsync(password),
+            () => isRegister ? grain.RegisterAsync(password) : grain.LoginAsync(password, client),
             result => Session(result, userName),
             cancellationToken);
     }
@@ -134,7 +136,7 @@ public sealed class AuthService(
         AccountStatus.InvalidCredentials => AuthResponse.Error(AuthErrorCodes.InvalidCredentials, "wrong user name or password"),
         AccountStatus.InvalidToken => AuthResponse.Error(AuthErrorCodes.InvalidToken, "refresh token is not valid"),
         AccountStatus.LockedOut => AuthResponse.Error(AuthErrorCodes.LockedOut,
-            $"too many failed logins; account locked until {result.LockedUntil:u}",
+            $"too many failed logins for this user name; try again after {result.LockedUntil:u}",
             extra: w => w.WriteString("lockedUntil", result.LockedUntil!.Value)),
         _ => AuthResponse.Error(AuthErrorCodes.Internal, "unexpected account status"),
     };

@@ -17,40 +17,66 @@ public sealed class PasswordHasher
     private const int HashBytes = 32;
     private readonly AccountOptions _options;
     private readonly SemaphoreSlim _slots;
-    private readonly Lazy<string> _dummyHash;
+    private readonly byte[] _dummySalt = RandomNumberGenerator.GetBytes(SaltBytes);
+    private readonly byte[] _dummyExpected = RandomNumberGenerator.GetBytes(HashBytes);
+    private long _derivations;
 
     public PasswordHasher(IOptions<AccountOptions> options)
     {
         _options = options.Value;
         var slots = _options.MaxConcurrentHashes > 0 ? _options.MaxConcurrentHashes : Environment.ProcessorCount;
         _slots = new SemaphoreSlim(slots, slots);
-        _dummyHash = new Lazy<string>(() => Hash("not-a-real-password"));
     }
+
+    /// <summary>Argon2id derivations this instance has run (hash, verify or dummy): the work a login costs, for tests and tuning.</summary>
+    public long Derivations => Interlocked.Read(ref _derivations);
 
     public Task<string> HashAsync(string password) => RunAsync(() => Hash(password));
 
-    public Task<bool> VerifyAsync(string password, string encoded) => RunAsync(() => Verify(password, encoded));
+    public Task<bool> VerifyAsync(string password, string encoded) => RunAsync(() => Verify(password, encoded, Count));
 
-    /// <summary>Spends the same time as a real verification, so an unknown user name cannot be told apart by timing.</summary>
-    public Task VerifyDummyAsync(string password) => RunAsync(() => Verify(password, _dummyHash.Value));
+    /// <summary>
+    /// One derivation at the current cost against a random hash, as a verification of a real account costs, so an
+    /// unknown user name cannot be told apart by timing. Nothing is computed ahead on the first call (that would make
+    /// the first unknown name after a start slower than a real one). Always false.
+    /// </summary>
+    public Task<bool> VerifyDummyAsync(string password) => RunAsync(() =>
+    {
+        var actual = Count(Derive(password, _dummySalt, _options.Argon2MemoryKiB, _options.Argon2Iterations));
+        _ = CryptographicOperations.FixedTimeEquals(actual, _dummyExpected); // as the real path compares
+        return false;
+    });
+
+    /// <summary>True when a stored hash was made with another cost than the current one (re-hash it on the next good login).</summary>
+    public bool NeedsRehash(string encoded)
+        => !TryParse(encoded, out var memoryKiB, out var iterations, out _, out _)
+            || memoryKiB != _options.Argon2MemoryKiB || iterations != _options.Argon2Iterations;
 
     public string Hash(string password)
     {
         var salt = RandomNumberGenerator.GetBytes(SaltBytes);
-        var hash = Derive(password, salt, _options.Argon2MemoryKiB, _options.Argon2Iterations);
+        var hash = Count(Derive(password, salt, _options.Argon2MemoryKiB, _options.Argon2Iterations));
         return $"$argon2id$v=19$m={_options.Argon2MemoryKiB},t={_options.Argon2Iterations},p=1$"
             + $"{Convert.ToBase64String(salt).TrimEnd('=')}${Convert.ToBase64String(hash).TrimEnd('=')}";
     }
 
-    public static bool Verify(string password, string encoded)
+    public static bool Verify(string password, string encoded) => Verify(password, encoded, static b => b);
+
+    private static bool Verify(string password, string encoded, Func<byte[], byte[]> count)
     {
         if (!TryParse(encoded, out var memoryKiB, out var iterations, out var salt, out var expected))
         {
             return false;
         }
 
-        var actual = Derive(password, salt, memoryKiB, iterations);
+        var actual = count(Derive(password, salt, memoryKiB, iterations));
         return CryptographicOperations.FixedTimeEquals(actual, expected);
+    }
+
+    private byte[] Count(byte[] derived)
+    {
+        Interlocked.Increment(ref _derivations);
+        return derived;
     }
 
     private static byte[] Derive(string password, byte[] salt, int memoryKiB, int iterations)

@@ -1,3 +1,4 @@
+using System.Net;
 using Orleans.Runtime;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
@@ -22,6 +23,7 @@ public sealed partial class UserGrain(
 {
     private const int MaxSpentTokensRemembered = 32;
     private readonly AccountOptions _options = options.Value;
+    private readonly LoginThrottle _throttle = new(options.Value);
 
     private string UserName => this.GetPrimaryKeyString();
 
@@ -59,44 +61,55 @@ public sealed partial class UserGrain(
         return new AccountResult(AccountStatus.Ok, userId, refreshToken);
     }
 
-    public async Task<AccountResult> LoginAsync(Secret password)
+    public Task<AccountResult> LoginAsync(Secret password) => LoginAsync(password, null);
+
+    public async Task<AccountResult> LoginAsync(Secret password, IPAddress? clientAddress)
     {
-        if (!state.State.Exists)
-        {
-            await hasher.VerifyDummyAsync(password.Value);
-            DeactivateOnIdle(); // nothing to keep for a name nobody owns
-            AccountMetrics.Login("invalid_credentials");
-            return AccountResult.Fail(AccountStatus.InvalidCredentials);
-        }
-
+        // Everything up to the answer runs alike for a name with and without an account: the same lock check, one
+        // Argon2id derivation (a dummy one without an account), no storage write on failure; only the right password differs.
         var now = time.GetUtcNow();
-        if (state.State.LockedUntil is { } until && until > now)
+        var address = LoginThrottle.AddressKey(clientAddress);
+        if (_throttle.LockedUntil(address, IsTrusted(address, now), now) is { } lockedUntil)
         {
-            // The password is not even checked: a locked account reveals nothing about it.
+            // The password is not even checked: a lock reveals nothing about it.
             AccountMetrics.Login("locked_out");
-            return new AccountResult(AccountStatus.LockedOut, LockedUntil: until);
+            return new AccountResult(AccountStatus.LockedOut, LockedUntil: lockedUntil);
         }
 
-        if (!await hasher.VerifyAsync(password.Value, state.State.PasswordHash))
+        var verified = state.State.Exists
+            ? await hasher.VerifyAsync(password.Value, state.State.PasswordHash)
+            : await hasher.VerifyDummyAsync(password.Value);
+        if (!verified)
         {
-            state.State.FailedLogins++;
-            if (state.State.FailedLogins >= _options.MaxFailedLogins)
+            // The counters live in this activation: keep it while they matter, for every name alike.
+            DelayDeactivation(_options.LockoutDuration);
+            if (_throttle.Failed(address, now) is { } locked)
             {
-                state.State.FailedLogins = 0;
-                state.State.LockedUntil = now + _options.LockoutDuration;
-                await SaveAsync();
-                LogLockedOut(logger, UserName, state.State.LockedUntil.Value);
+                if (locked.AllAddresses)
+                {
+                    LogLockedForAllAddresses(logger, UserName, locked.Until);
+                }
+                else
+                {
+                    LogLockedForAddress(logger, UserName, address, locked.Until);
+                }
+
                 AccountMetrics.Login("locked_out");
-                return new AccountResult(AccountStatus.LockedOut, LockedUntil: state.State.LockedUntil);
+                return new AccountResult(AccountStatus.LockedOut, LockedUntil: locked.Until);
             }
 
-            await SaveAsync();
             AccountMetrics.Login("invalid_credentials");
             return AccountResult.Fail(AccountStatus.InvalidCredentials);
         }
 
-        state.State.FailedLogins = 0;
-        state.State.LockedUntil = null;
+        _throttle.Succeeded(address);
+        Trust(address, now);
+        if (hasher.NeedsRehash(state.State.PasswordHash))
+        {
+            // The cost was changed: bring this hash to it, so real and dummy verifications keep costing the same.
+            state.State.PasswordHash = await hasher.HashAsync(password.Value);
+        }
+
         var refreshToken = IssueRefreshToken(now);
         await SaveAsync();
         AccountMetrics.Login("ok");
@@ -186,6 +199,21 @@ public sealed partial class UserGrain(
         }
     }
 
+    private bool IsTrusted(string address, DateTimeOffset now)
+        => state.State.TrustedAddresses.Exists(t => t.Key == address && now - t.LastLoginAt < _options.RefreshTokenLifetime);
+
+    /// <summary>Remembers a successful login's address (the most recent last); written with the session it opens.</summary>
+    private void Trust(string address, DateTimeOffset now)
+    {
+        var trusted = state.State.TrustedAddresses;
+        trusted.RemoveAll(t => t.Key == address || now - t.LastLoginAt >= _options.RefreshTokenLifetime);
+        trusted.Add(new TrustedAddress { Key = address, LastLoginAt = now });
+        while (trusted.Count > _options.MaxTrustedAddresses)
+        {
+            trusted.RemoveAt(0);
+        }
+    }
+
     private Secret IssueRefreshToken(DateTimeOffset now)
     {
         Span<byte> secret = stackalloc byte[RefreshTokens.SecretBytes];
@@ -265,6 +293,10 @@ public sealed partial class UserGrain(
     [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "A spent refresh token of {UserName} was presented again; all of its sessions are revoked")]
     private static partial void LogRefreshTokenReused(ILogger logger, string userName);
 
-    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Account {UserName} locked out until {LockedUntil} after repeated failed logins")]
-    private static partial void LogLockedOut(ILogger logger, string userName, DateTimeOffset lockedUntil);
+    // Both locks are logged whether or not the name has an account: the log does not tell them apart either.
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "User name {UserName} locked for new addresses until {LockedUntil} after failed logins from many addresses")]
+    private static partial void LogLockedForAllAddresses(ILogger logger, string userName, DateTimeOffset lockedUntil);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "User name {UserName} locked for address {Address} until {LockedUntil} after failed logins from it")]
+    private static partial void LogLockedForAddress(ILogger logger, string userName, string address, DateTimeOffset lockedUntil);
 }

@@ -41,4 +41,30 @@ public sealed class PasswordHasherTests
         Assert.StartsWith("$argon2id$v=19$m=8192,t=1,p=1$", stored);
         Assert.True(PasswordHasher.Verify("an older password", stored));
     }
+
+    [Fact]
+    public async Task A_dummy_verification_runs_exactly_the_one_derivation_a_real_one_runs_even_the_first_time()
+    {
+        var hasher = new PasswordHasher(Options.Create(new AccountOptions()));
+        var stored = hasher.Hash("correct horse battery");
+        var afterHash = hasher.Derivations;
+
+        Assert.False(await hasher.VerifyDummyAsync("correct horse battery")); // the first one computes nothing ahead
+        var afterDummy = hasher.Derivations;
+        Assert.False(await hasher.VerifyAsync("wrong horse battery", stored));
+
+        Assert.Equal(1, afterHash);
+        Assert.Equal(2, afterDummy);
+        Assert.Equal(3, hasher.Derivations);
+    }
+
+    [Fact]
+    public void A_hash_of_another_cost_needs_a_rehash_and_one_of_the_current_cost_does_not()
+    {
+        var cheap = new PasswordHasher(Options.Create(new AccountOptions { Argon2MemoryKiB = 8192, Argon2Iterations = 1 }));
+
+        Assert.True(_hasher.NeedsRehash(cheap.Hash("an older password")));
+        Assert.False(_hasher.NeedsRehash(_hasher.Hash("a current password")));
+        Assert.True(_hasher.NeedsRehash("not a hash"));
+    }
 }

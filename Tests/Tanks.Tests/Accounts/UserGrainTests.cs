@@ -1,3 +1,6 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Tanks.Grains.Accounts;
 using Tanks.Grains.Interfaces;
 using Tanks.Grains.Interfaces.Models;
 
@@ -8,9 +11,17 @@ public sealed class UserGrainTests(AccountsCluster fixture)
 {
     private const string Password = "correct horse battery";
 
+    private static readonly IPAddress Owner = Address("192.0.2.10");
+    private static readonly IPAddress Attacker = Address("203.0.113.66");
+
     private static string NewName() => "u" + Guid.NewGuid().ToString("N")[..12];
 
+    private static IPAddress Address(string text) => IPAddress.Parse(text);
+
     private IUserGrain User(string name) => fixture.Client.GetGrain<IUserGrain>(name);
+
+    /// <summary>Argon2id derivations run by both silos so far (tests of this collection run one at a time).</summary>
+    private long Derivations() => fixture.Cluster.Silos.Sum(s => s.ServiceProvider.GetRequiredService<PasswordHasher>().Derivations);
 
     [Fact]
     public async Task Register_creates_an_account_with_a_numeric_id_and_a_session()
@@ -99,33 +110,154 @@ public sealed class UserGrainTests(AccountsCluster fixture)
     }
 
     [Fact]
-    public async Task Five_failed_logins_lock_the_account_for_15_minutes_whatever_the_password()
+    public async Task Five_failed_logins_from_one_address_lock_that_address_out_of_the_name_for_15_minutes_whatever_the_password()
     {
         var name = NewName();
         await User(name).RegisterAsync(new Secret(Password));
         for (var i = 0; i < 4; i++)
         {
-            Assert.Equal(AccountStatus.InvalidCredentials, (await User(name).LoginAsync(new Secret("wrong password"))).Status);
+            Assert.Equal(AccountStatus.InvalidCredentials, (await User(name).LoginAsync(new Secret("wrong password"), Attacker)).Status);
         }
 
-        var fifth = await User(name).LoginAsync(new Secret("wrong password"));
-        var rightButLocked = await User(name).LoginAsync(new Secret(Password));
-        var wrongAndLocked = await User(name).LoginAsync(new Secret("wrong password"));
+        var fifth = await User(name).LoginAsync(new Secret("wrong password"), Attacker);
+        var rightButLocked = await User(name).LoginAsync(new Secret(Password), Attacker);
+        var wrongAndLocked = await User(name).LoginAsync(new Secret("wrong password"), Attacker);
+        var owner = await User(name).LoginAsync(new Secret(Password), Owner);
 
         Assert.Equal(AccountStatus.LockedOut, fifth.Status);
         Assert.Equal(fixture.Time.GetUtcNow() + TimeSpan.FromMinutes(15), fifth.LockedUntil);
         // Locked: the right and the wrong password get the very same answer.
         Assert.Equal(rightButLocked, wrongAndLocked);
         Assert.Equal(AccountStatus.LockedOut, rightButLocked.Status);
+        // The guesser locked only itself out: the owner, elsewhere, logs in.
+        Assert.Equal(AccountStatus.Ok, owner.Status);
 
         fixture.Time.Advance(TimeSpan.FromMinutes(14));
-        Assert.Equal(AccountStatus.LockedOut, (await User(name).LoginAsync(new Secret(Password))).Status);
+        Assert.Equal(AccountStatus.LockedOut, (await User(name).LoginAsync(new Secret(Password), Attacker)).Status);
         fixture.Time.Advance(TimeSpan.FromMinutes(1));
-        Assert.Equal(AccountStatus.Ok, (await User(name).LoginAsync(new Secret(Password))).Status);
+        Assert.Equal(AccountStatus.Ok, (await User(name).LoginAsync(new Secret(Password), Attacker)).Status);
     }
 
     [Fact]
-    public async Task A_successful_login_resets_the_failure_count()
+    public async Task A_name_without_an_account_answers_wrong_passwords_exactly_as_an_account_does_with_the_same_hash_work()
+    {
+        var real = NewName();
+        await User(real).RegisterAsync(new Secret(Password));
+        var madeUp = NewName();
+
+        var realAnswers = await GuessAsync(real, 7);
+        var madeUpAnswers = await GuessAsync(madeUp, 7);
+
+        // Four wrong, the fifth locks (one Argon2id derivation each), then locked without any hash; the same for both.
+        string[] expected = ["InvalidCredentials/1", "InvalidCredentials/1", "InvalidCredentials/1", "InvalidCredentials/1", "LockedOut/1", "LockedOut/0", "LockedOut/0"];
+        Assert.Equal(expected, realAnswers.Select(a => a.Summary));
+        Assert.Equal(expected, madeUpAnswers.Select(a => a.Summary));
+        Assert.Equal(realAnswers.Select(a => a.Result), madeUpAnswers.Select(a => a.Result)); // lockedUntil included
+        Assert.Null(await User(madeUp).GetProfileAsync());
+
+        async Task<List<(string Summary, AccountResult Result)>> GuessAsync(string name, int count)
+        {
+            var answers = new List<(string, AccountResult)>();
+            for (var i = 0; i < count; i++)
+            {
+                var before = Derivations();
+                var result = await User(name).LoginAsync(new Secret("wrong password"), Attacker);
+                answers.Add(($"{result.Status}/{Derivations() - before}", result));
+            }
+
+            return answers;
+        }
+    }
+
+    [Fact]
+    public async Task Guesses_from_many_addresses_lock_the_name_for_new_addresses_but_not_for_one_that_logged_in_before_nor_for_a_refresh_token()
+    {
+        var real = NewName();
+        var session = (await User(real).RegisterAsync(new Secret(Password))).RefreshToken!;
+        Assert.Equal(AccountStatus.Ok, (await User(real).LoginAsync(new Secret(Password), Owner)).Status);
+        var madeUp = NewName();
+
+        // 50 addresses (the default Accounts:MaxFailedLoginsAllAddresses), one guess each: none is locked on its own.
+        var realAnswers = new List<AccountStatus>();
+        var madeUpAnswers = new List<AccountStatus>();
+        for (var i = 1; i <= 50; i++)
+        {
+            realAnswers.Add((await User(real).LoginAsync(new Secret("wrong password"), Address($"198.51.100.{i}"))).Status);
+            madeUpAnswers.Add((await User(madeUp).LoginAsync(new Secret("wrong password"), Address($"198.51.100.{i}"))).Status);
+        }
+
+        Assert.Equal([.. Enumerable.Repeat(AccountStatus.InvalidCredentials, 49), AccountStatus.LockedOut], realAnswers);
+        Assert.Equal(realAnswers, madeUpAnswers);
+
+        // A new address is held back even with the right password, for the account and the made-up name alike.
+        var newcomer = Address("192.0.2.200");
+        var before = Derivations();
+        var realFromNew = await User(real).LoginAsync(new Secret(Password), newcomer);
+        var madeUpFromNew = await User(madeUp).LoginAsync(new Secret(Password), newcomer);
+        Assert.Equal(AccountStatus.LockedOut, realFromNew.Status);
+        Assert.Equal(realFromNew, madeUpFromNew);
+        Assert.Equal(fixture.Time.GetUtcNow() + TimeSpan.FromMinutes(15), realFromNew.LockedUntil);
+        Assert.Equal(0, Derivations() - before);
+
+        // The owner's address (a login succeeded from it) and the owner's refresh token pass.
+        Assert.Equal(AccountStatus.Ok, (await User(real).LoginAsync(new Secret(Password), Owner)).Status);
+        Assert.Equal(AccountStatus.Ok, (await User(real).RefreshAsync(session)).Status);
+
+        fixture.Time.Advance(TimeSpan.FromMinutes(15));
+        Assert.Equal(AccountStatus.Ok, (await User(real).LoginAsync(new Secret(Password), newcomer)).Status);
+    }
+
+    [Fact]
+    public async Task A_refresh_token_passes_a_lock_of_its_address()
+    {
+        var name = NewName();
+        var session = (await User(name).RegisterAsync(new Secret(Password))).RefreshToken!;
+        for (var i = 0; i < 5; i++)
+        {
+            await User(name).LoginAsync(new Secret("wrong password"), Owner);
+        }
+
+        Assert.Equal(AccountStatus.LockedOut, (await User(name).LoginAsync(new Secret(Password), Owner)).Status);
+        Assert.Equal(AccountStatus.Ok, (await User(name).RefreshAsync(session)).Status);
+    }
+
+    [Fact]
+    public async Task Addresses_of_one_ipv6_slash_64_share_a_count_and_other_prefixes_do_not()
+    {
+        var name = NewName();
+        await User(name).RegisterAsync(new Secret(Password));
+        for (var i = 1; i <= 5; i++)
+        {
+            await User(name).LoginAsync(new Secret("wrong password"), Address($"2001:db8:7:1::{i:x}"));
+        }
+
+        Assert.Equal(AccountStatus.LockedOut, (await User(name).LoginAsync(new Secret(Password), Address("2001:db8:7:1:ffff::1"))).Status);
+        Assert.Equal(AccountStatus.Ok, (await User(name).LoginAsync(new Secret(Password), Address("2001:db8:7:2::1"))).Status);
+    }
+
+    [Fact]
+    public async Task Failures_spread_wider_than_the_lockout_duration_do_not_add_up()
+    {
+        var name = NewName();
+        await User(name).RegisterAsync(new Secret(Password));
+        for (var round = 0; round < 2; round++)
+        {
+            if (round > 0)
+            {
+                fixture.Time.Advance(TimeSpan.FromMinutes(15)); // quiet for a lockout duration: the count starts again
+            }
+
+            for (var i = 0; i < 4; i++)
+            {
+                Assert.Equal(AccountStatus.InvalidCredentials, (await User(name).LoginAsync(new Secret("wrong password"), Attacker)).Status);
+            }
+        }
+
+        Assert.Equal(AccountStatus.LockedOut, (await User(name).LoginAsync(new Secret("wrong password"), Attacker)).Status);
+    }
+
+    [Fact]
+    public async Task A_successful_login_resets_the_failure_count_of_its_address()
     {
         var name = NewName();
         await User(name).RegisterAsync(new Secret(Password));
@@ -133,11 +265,21 @@ public sealed class UserGrainTests(AccountsCluster fixture)
         {
             for (var i = 0; i < 4; i++)
             {
-                await User(name).LoginAsync(new Secret("wrong password"));
+                await User(name).LoginAsync(new Secret("wrong password"), Owner);
             }
 
-            Assert.Equal(AccountStatus.Ok, (await User(name).LoginAsync(new Secret(Password))).Status);
+            Assert.Equal(AccountStatus.Ok, (await User(name).LoginAsync(new Secret(Password), Owner)).Status);
         }
+    }
+
+    [Fact]
+    public async Task A_login_without_an_address_still_works_for_gateways_of_an_older_release()
+    {
+        var name = NewName();
+        await User(name).RegisterAsync(new Secret(Password));
+
+        Assert.Equal(AccountStatus.Ok, (await User(name).LoginAsync(new Secret(Password))).Status);
+        Assert.Equal(AccountStatus.InvalidCredentials, (await User(name).LoginAsync(new Secret("wrong password"))).Status);
     }
 
     [Fact]
