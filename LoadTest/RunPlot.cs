@@ -24,7 +24,24 @@ public static class RunPlot
         }
     }
 
+    /// <summary>Image size in pixels (the legend row below the axes included).</summary>
+    public const int Width = 900, Height = 500;
+
     private static void Render(string path, IReadOnlyList<TimelinePoint> points, RunSummary run)
+    {
+        var plot = Build(points, run);
+        if (Path.GetExtension(path).Equals(".svg", StringComparison.OrdinalIgnoreCase))
+        {
+            plot.SaveSvg(path, Width, Height);
+        }
+        else
+        {
+            plot.SavePng(path, Width, Height);
+        }
+    }
+
+    /// <summary>The plot, not yet rendered (tests look at where its parts land).</summary>
+    public static ScottPlot.Plot Build(IReadOnlyList<TimelinePoint> points, RunSummary run)
     {
         var seconds = points.Select(p => p.Seconds).ToArray();
         var plot = new ScottPlot.Plot();
@@ -72,15 +89,9 @@ public static class RunPlot
 
         plot.Axes.SetLimitsY(0, Math.Max(1, points.Count == 0 ? 1 : points.Max(p => p.Connected)) * 1.1, plot.Axes.Left);
         plot.Axes.SetLimitsY(0, Math.Max(2000.0 / run.TickRate, points.Count == 0 ? 0 : points.Max(p => p.P99InterArrivalMs)) * 1.1, plot.Axes.Right);
-        plot.ShowLegend(ScottPlot.Alignment.LowerRight);
-
-        if (Path.GetExtension(path).Equals(".svg", StringComparison.OrdinalIgnoreCase))
-        {
-            plot.SaveSvg(path, 900, 450);
-        }
-        else
-        {
-            plot.SavePng(path, 900, 450);
-        }
+        // Below the axes, in rows: a legend inside the data area hid the lines it names (up to a third of the plot).
+        plot.ShowLegend(ScottPlot.Edge.Bottom);
+        plot.Legend.Orientation = ScottPlot.Orientation.Horizontal;
+        return plot;
     }
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
 using Microsoft.AspNetCore.Connections;
@@ -11,16 +10,19 @@ namespace Tanks.Gateway.Tcp.Connections;
 
 /// <summary>
 /// One TCP auth connection: reads frames with bounded size and time, answers each in order, and closes on a
-/// malformed frame, an oversized header, a timeout or the per-address connection cap.
+/// malformed frame, an oversized header, a timeout or the per-address connection cap. Timeouts run on the injected
+/// <see cref="TimeProvider"/> so tests can drive them with a fake clock.
 /// </summary>
 public sealed class AuthConnectionHandler(
     AuthService service,
     ConnectionLimiter limiter,
     TcpGatewayMetrics metrics,
     IOptions<TcpGatewayOptions> options,
-    ILogger<AuthConnectionHandler> logger) : ConnectionHandler
+    ILogger<AuthConnectionHandler> logger,
+    TimeProvider? time = null) : ConnectionHandler
 {
     private readonly TcpGatewayOptions _options = options.Value;
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
@@ -57,33 +59,28 @@ public sealed class AuthConnectionHandler(
     {
         var input = connection.Transport.Input;
         var output = connection.Transport.Output;
-        using var deadline = new CancellationTokenSource();
-        var frameStarted = 0L; // timestamp of the first byte of the frame being received; 0 when between frames
+        long? frameStarted = null; // timestamp of the first byte of the frame being received; null between frames
 
         while (true)
         {
-            var wait = frameStarted == 0
-                ? _options.IdleTimeout
-                : _options.FrameTimeout - Stopwatch.GetElapsedTime(frameStarted);
+            var wait = frameStarted is { } started
+                ? _options.FrameTimeout - _time.GetElapsedTime(started)
+                : _options.IdleTimeout;
             if (wait <= TimeSpan.Zero)
             {
                 await CloseForTimeoutAsync(output, client);
                 return;
             }
 
-            deadline.CancelAfter(wait);
+            // A timer per read (the idle or the frame deadline): a CancellationTokenSource on a TimeProvider other
+            // than the system's cannot be reset (TryReset is false), and reads per connection are few.
+            using var deadline = new CancellationTokenSource(wait, _time);
             ReadResult read;
             try
             {
                 read = await input.ReadAsync(deadline.Token);
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested && !connection.ConnectionClosed.IsCancellationRequested)
-            {
-                await CloseForTimeoutAsync(output, client);
-                return;
-            }
-
-            if (!deadline.TryReset())
             {
                 await CloseForTimeoutAsync(output, client);
                 return;
@@ -120,7 +117,7 @@ public sealed class AuthConnectionHandler(
                 }
 
                 // A frame's clock starts at its first byte; bytes left after a complete frame start the next one.
-                frameStarted = buffer.IsEmpty ? 0 : (answered || frameStarted == 0 ? Stopwatch.GetTimestamp() : frameStarted);
+                frameStarted = buffer.IsEmpty ? null : (answered || frameStarted is null ? _time.GetTimestamp() : frameStarted);
                 if (read.IsCompleted)
                 {
                     return;
@@ -135,7 +132,7 @@ public sealed class AuthConnectionHandler(
 
     private async Task<AuthResponse> AnswerAsync(AuthRequest request, IPAddress client, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
+        var started = _time.GetTimestamp();
         AuthResponse response;
         if (request.Malformed is { } why)
         {
@@ -147,7 +144,7 @@ public sealed class AuthConnectionHandler(
             response = await service.HandleAsync(request, client, cancellationToken);
         }
 
-        var elapsed = Stopwatch.GetElapsedTime(started);
+        var elapsed = _time.GetElapsedTime(started);
         metrics.Request(request.OpLabel, response.Result, elapsed);
         if (response.Result == AuthErrorCodes.RateLimited)
         {
@@ -174,7 +171,7 @@ public sealed class AuthConnectionHandler(
         AuthFrame.WriteHeader(header, json.WrittenCount);
         output.Advance(AuthFrame.HeaderLength);
         output.Write(json.WrittenSpan);
-        using var timeout = new CancellationTokenSource(_options.FrameTimeout);
+        using var timeout = new CancellationTokenSource(_options.FrameTimeout, _time);
         try
         {
             var flush = await output.FlushAsync(timeout.Token);
