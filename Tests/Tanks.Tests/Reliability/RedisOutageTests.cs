@@ -34,7 +34,7 @@ public sealed class RedisOutageTests
             var battles = await swarm.WaitAllInBattleAsync(TimeSpan.FromSeconds(30));
             Assert.Equal(3, battles.Count);
             var prefix = BotSwarm.NewPrefix();
-            await using var registrations = AuthProber.Registrations(cluster, prefix, TimeSpan.FromMilliseconds(250));
+            await using var registrations = AuthProber.Registrations(cluster, prefix, TimeSpan.FromMilliseconds(500));
 
             // The fault is timed against the battles' clock: Redis goes down 5 s before their time limit.
             var battleStart = swarm.Bots.Min(b => b.Journal.Current!.StartedAt);
