@@ -33,6 +33,8 @@ public sealed partial class SessionRegistryGrain(
     private readonly Dictionary<Guid, string> _battleSilo = [];
     private readonly Dictionary<Guid, DateTimeOffset> _silentSince = [];
     private readonly Dictionary<string, DateTimeOffset> _draining = [];
+    private readonly HashSet<Guid> _starting = [];
+    private readonly Dictionary<Guid, DateTimeOffset> _startedSince = [];
     private ObserverManager<IMatchObserver>? _observers;
     private int _maxTeamSize;
     private bool _dirty;
@@ -145,6 +147,7 @@ public sealed partial class SessionRegistryGrain(
     private bool Release(Guid battleId, bool settled)
     {
         _silentSince.Remove(battleId);
+        _startedSince.Remove(battleId);
         if (!state.State.LiveBattles.Remove(battleId, out var battle))
         {
             return false;
@@ -199,7 +202,8 @@ public sealed partial class SessionRegistryGrain(
         _sweeping = true;
         try
         {
-            var ids = state.State.LiveBattles.Keys.Concat(state.State.Unsettled).Distinct().ToArray();
+            // A battle whose StartAsync is still on its way has no state yet: asking it now would give it up.
+            var ids = state.State.LiveBattles.Keys.Concat(state.State.Unsettled).Distinct().Where(id => !_starting.Contains(id)).ToArray();
             if (ids.Length == 0)
             {
                 return;
@@ -210,7 +214,10 @@ public sealed partial class SessionRegistryGrain(
             var changed = false;
             for (var i = 0; i < ids.Length; i++)
             {
-                changed |= Apply(ids[i], answers[i], now);
+                if (!_starting.Contains(ids[i]))
+                {
+                    changed |= Apply(ids[i], answers[i], now);
+                }
             }
 
             foreach (var (silo, since) in _draining.ToArray())
@@ -274,6 +281,12 @@ public sealed partial class SessionRegistryGrain(
                 return changed;
             case BattlePhase.Unknown:
                 // No state at all: it never started, or settled and was cleared. Nothing will ever end it: free its players.
+                // (An answer asked for before the battle's start landed says nothing: the start may have come since.)
+                if (_startedSince.TryGetValue(battleId, out var started) && now - started < 2 * _options.BattleCheckInterval)
+                {
+                    return false;
+                }
+
                 if (live)
                 {
                     LogBattleLost(logger, battleId, "it has no state");
@@ -378,6 +391,7 @@ public sealed partial class SessionRegistryGrain(
 
             var assignment = new BattleAssignment(Guid.NewGuid(), _options.Map, (ulong)Random.Shared.NextInt64(), players.MoveToImmutable());
             state.State.LiveBattles[assignment.BattleId] = assignment;
+            _starting.Add(assignment.BattleId);
             foreach (var player in assignment.Players)
             {
                 state.State.PlayerBattles[player.UserId] = assignment.BattleId;
@@ -419,6 +433,8 @@ public sealed partial class SessionRegistryGrain(
             finally
             {
                 RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+                _starting.Remove(assignment.BattleId);
+                _startedSince[assignment.BattleId] = time.GetUtcNow();
             }
         }
     }
