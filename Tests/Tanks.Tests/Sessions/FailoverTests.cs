@@ -121,6 +121,40 @@ public sealed class FailoverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_lost_battle_without_a_checkpoint_is_given_up_and_its_players_are_free_to_queue()
+    {
+        var (_, ids, battleId) = await StartBattleAsync();
+        var battle = Client.GetGrain<ISessionGrain>(battleId);
+        var origin = (await battle.EnsureRunningAsync()).Silo;
+        var host = _cluster.Silos.First(s => s.SiloAddress.ToParsableString() == origin);
+
+        // Its checkpoint is gone (a store wiped, say) and then its silo: nothing can resume it.
+        await using (var redis = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString))
+        {
+            var server = redis.GetServer(redis.GetEndPoints()[0]);
+            var keys = server.Keys(pattern: $"*/state/session/{battleId:N}/*").ToArray();
+            Assert.Single(keys);
+            await redis.GetDatabase().KeyDeleteAsync(keys[0]);
+        }
+
+        await _cluster.KillSiloAsync(host);
+
+        // The registry's sweep finds it unknown and frees both players; they can queue again at once.
+        foreach (var id in ids)
+        {
+            await UntilAsync(async () =>
+            {
+                var s = await Registry.GetPlayerStatusAsync(id);
+                return s.State == PlayerState.Idle ? s : null;
+            });
+        }
+
+        Assert.Equal(PlayerState.Queued, (await Registry.JoinQueueAsync(ids[0], "again", "light")).State);
+        await Registry.LeaveQueueAsync(ids[0]);
+        Assert.Equal(BattlePhase.Unknown, (await battle.EnsureRunningAsync()).Phase);
+    }
+
+    [Fact]
     public async Task A_battle_that_never_started_is_unknown_and_takes_no_subscription()
     {
         var battle = Client.GetGrain<ISessionGrain>(Guid.NewGuid());
