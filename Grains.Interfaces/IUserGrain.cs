@@ -7,7 +7,11 @@ namespace Tanks.Grains.Interfaces;
 [Alias("Tanks.IUserGrain")]
 public interface IUserGrain : IGrainWithStringKey
 {
-    /// <summary>Creates the account and opens a session (a first refresh token).</summary>
+    /// <summary>Creates the account and opens a session (a first refresh token); the address becomes one the account trusts.</summary>
+    [Alias("RegisterFrom")]
+    Task<AccountResult> RegisterAsync(Secret password, IPAddress? clientAddress);
+
+    /// <summary>A registration from an address not known: kept for gateways of an older release during a rolling upgrade.</summary>
     [Alias("Register")]
     Task<AccountResult> RegisterAsync(Secret password);
 

@@ -80,7 +80,7 @@ public sealed class AuthService(
         var grain = cluster.GetGrain<IUserGrain>(userName);
         var password = new Secret(request.Password);
         return await CallAsync(
-            () => isRegister ? grain.RegisterAsync(password) : grain.LoginAsync(password, client),
+            () => isRegister ? grain.RegisterAsync(password, client) : grain.LoginAsync(password, client),
             result => Session(result, userName),
             cancellationToken);
     }

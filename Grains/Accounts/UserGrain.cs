@@ -27,7 +27,9 @@ public sealed partial class UserGrain(
 
     private string UserName => this.GetPrimaryKeyString();
 
-    public async Task<AccountResult> RegisterAsync(Secret password)
+    public Task<AccountResult> RegisterAsync(Secret password) => RegisterAsync(password, null);
+
+    public async Task<AccountResult> RegisterAsync(Secret password, IPAddress? clientAddress)
     {
         if (UserNames.Normalize(UserName) != UserName)
         {
@@ -54,6 +56,11 @@ public sealed partial class UserGrain(
             PasswordHash = hash,
             CreatedAt = now,
         };
+        if (clientAddress is not null)
+        {
+            Trust(LoginThrottle.AddressKey(clientAddress), now);
+        }
+
         var refreshToken = IssueRefreshToken(now);
         await SaveAsync();
         AccountMetrics.AccountRegistered();

@@ -208,6 +208,20 @@ public sealed class UserGrainTests(AccountsCluster fixture)
     }
 
     [Fact]
+    public async Task The_address_an_account_was_registered_from_passes_the_lock_over_all_addresses()
+    {
+        var name = NewName();
+        Assert.Equal(AccountStatus.Ok, (await User(name).RegisterAsync(new Secret(Password), Owner)).Status);
+        for (var i = 1; i <= 50; i++)
+        {
+            await User(name).LoginAsync(new Secret("wrong password"), Address($"198.51.100.{i}"));
+        }
+
+        Assert.Equal(AccountStatus.LockedOut, (await User(name).LoginAsync(new Secret(Password), Address("192.0.2.201"))).Status);
+        Assert.Equal(AccountStatus.Ok, (await User(name).LoginAsync(new Secret(Password), Owner)).Status);
+    }
+
+    [Fact]
     public async Task A_refresh_token_passes_a_lock_of_its_address()
     {
         var name = NewName();
