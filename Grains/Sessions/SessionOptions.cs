@@ -20,7 +20,7 @@ public sealed class SessionOptions
 
     /// <summary>
     /// How often a running battle stores its whole simulation state, so another silo resumes it when its own dies. At
-    /// most this much game time is lost (plus the store's latency); each checkpoint is one storage write of ~1.6 KB for 14 tanks.
+    /// most this much game time is lost (plus the store's latency); each checkpoint is one storage write of ~1.4 KB for 14 tanks.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMilliseconds(500);
