@@ -3,9 +3,8 @@ using Tanks.ServiceDefaults;
 
 // Content root = the binaries, so appsettings.json is found whatever the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.AddServiceDefaults();
-builder.AddTcpGateway();
 
-var app = builder.Build();
-app.MapDefaultEndpoints();
-app.Run();
+// A bad setting or a port in use ends the process with one line and its own exit code (docs/operations.md).
+return builder.RunWithClearErrors(
+    b => b.AddServiceDefaults().AddTcpGateway(),
+    app => app.MapDefaultEndpoints());

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,11 +38,18 @@ public static class Extensions
             });
         }
 
+        StartupErrorLogFilter.Install(builder.Services);
+
         builder.Services.AddOptions<ClusterOptions>()
             .BindConfiguration(ClusterOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.SectionName);
+
+        // Nothing these processes protect with ASP.NET Core data protection must outlive the process (no cookies or
+        // antiforgery tokens: the dashboard uses Basic auth, the gateways tokens of their own), so the key ring lives
+        // in memory: no keys are written to disk unencrypted, hence no "No XML encryptor configured" warning.
+        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
 
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);

@@ -26,12 +26,12 @@ public static class SecretKeys
         }
         catch (FormatException)
         {
-            throw new InvalidOperationException($"Configuration '{key}' must be base64 ({minLength}..{maxLength} bytes).");
+            throw new TanksConfigurationException($"Configuration '{key}' must be base64 ({minLength}..{maxLength} bytes).");
         }
 
         if (bytes.Length < minLength || bytes.Length > maxLength)
         {
-            throw new InvalidOperationException(
+            throw new TanksConfigurationException(
                 $"Configuration '{key}' must decode to {minLength}..{maxLength} bytes, got {bytes.Length}.");
         }
 

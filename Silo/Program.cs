@@ -1,12 +1,10 @@
-using Tanks.ServiceDefaults;
 using Tanks.Silo.Extensions;
+using Tanks.ServiceDefaults;
 
 // Content root = the binaries, so appsettings.json is found whatever the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.AddServiceDefaults();
-builder.AddTanksSilo();
 
-var app = builder.Build();
-app.MapTanksSilo();
-app.MapDefaultEndpoints();
-app.Run();
+// A bad setting or a port in use ends the process with one line and its own exit code (docs/operations.md).
+return builder.RunWithClearErrors(
+    b => b.AddServiceDefaults().AddTanksSilo().Services.AddSiloListenChecks(),
+    app => { app.MapTanksSilo(); app.MapDefaultEndpoints(); });

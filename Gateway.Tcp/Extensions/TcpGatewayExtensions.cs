@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Tanks.Gateway.Tcp.Auth;
 using Tanks.Gateway.Tcp.Connections;
@@ -10,7 +11,7 @@ using Tanks.ServiceDefaults;
 
 namespace Tanks.Gateway.Tcp.Extensions;
 
-public static class TcpGatewayExtensions
+public static partial class TcpGatewayExtensions
 {
     /// <summary>
     /// The TCP gateway: an Orleans client to the accounts, the auth protocol on Kestrel's connection pipeline
@@ -24,6 +25,8 @@ public static class TcpGatewayExtensions
             .ValidateDataAnnotations()
             .Validate(o => o.TlsEnabled == !string.IsNullOrWhiteSpace(o.TlsKeyPath),
                 "TcpGateway:TlsCertificatePath and TcpGateway:TlsKeyPath must be set together")
+            .Validate(o => o.ListenAddress is "*" or "" || IPAddress.TryParse(o.ListenAddress, out _),
+                "TcpGateway:ListenAddress must be * or an IP address")
             .ValidateOnStart();
         services.AddOptions<JwtOptions>()
             .BindConfiguration(JwtOptions.SectionName)
@@ -76,11 +79,23 @@ public static class TcpGatewayExtensions
                 }));
         });
 
+        services.AddListenChecks(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<TcpGatewayOptions>>().Value;
+            return [new("TcpGateway:Port", o.ListenAddress, o.Port), new("TcpGateway:MetricsPort", o.ListenAddress, o.MetricsPort)];
+        });
         builder.AddClusterClient();
+        var endpoints = new ListenEndpoints();
+        services.AddSingleton(endpoints);
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             var o = context.Configuration.GetSection(TcpGatewayOptions.SectionName).Get<TcpGatewayOptions>() ?? new TcpGatewayOptions();
-            Listen(kestrel, o.ListenAddress, o.Port, listen =>
+            if (!CanListen(o))
+            {
+                return; // options validation reports the bad setting by name before anything listens
+            }
+
+            endpoints.Auth = Listen(kestrel, o.ListenAddress, o.Port, listen =>
             {
                 if (o.ProxyProtocol)
                 {
@@ -97,23 +112,36 @@ public static class TcpGatewayExtensions
 
                 listen.UseConnectionHandler<AuthConnectionHandler>();
             });
-            Listen(kestrel, o.ListenAddress, o.MetricsPort, _ => { });
+            endpoints.Metrics = Listen(kestrel, o.ListenAddress, o.MetricsPort, _ => { });
         });
         services.AddHostedService<ListeningNotice>();
         return builder;
     }
 
-    private static void Listen(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, string address, int port,
-        Action<Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions> configure)
+    private static bool CanListen(TcpGatewayOptions o)
+        => o.Port is >= 0 and <= 65535 && o.MetricsPort is >= 0 and <= 65535
+            && (o.ListenAddress is "*" or "" || IPAddress.TryParse(o.ListenAddress, out _));
+
+    /// <summary>Listens and returns the endpoint's options, whose address Kestrel updates to the bound one (port 0 included).</summary>
+    private static ListenOptions? Listen(KestrelServerOptions kestrel, string address, int port, Action<ListenOptions> configure)
     {
+        ListenOptions? options = null;
+        void Capture(ListenOptions listen)
+        {
+            options = listen;
+            configure(listen);
+        }
+
         if (address is "*" or "")
         {
-            kestrel.ListenAnyIP(port, configure);
+            kestrel.ListenAnyIP(port, Capture);
         }
         else
         {
-            kestrel.Listen(IPAddress.Parse(address), port, configure);
+            kestrel.Listen(IPAddress.Parse(address), port, Capture);
         }
+
+        return options;
     }
 
     private sealed class StartupNotice(ILogger logger, string key) : IHostedService
@@ -127,15 +155,40 @@ public static class TcpGatewayExtensions
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
-    private sealed class ListeningNotice(IOptions<TcpGatewayOptions> options, ILogger<AuthConnectionHandler> logger) : IHostedService
+    /// <summary>The two Kestrel endpoints, kept so the gateway can say what it really listens on.</summary>
+    private sealed class ListenEndpoints
+    {
+        public ListenOptions? Auth { get; set; }
+
+        public ListenOptions? Metrics { get; set; }
+    }
+
+    /// <summary>
+    /// Says what listens where once Kestrel has bound (its own "Now listening on: http://..." line is silenced in
+    /// appsettings.json: the auth port speaks no HTTP).
+    /// </summary>
+    private sealed class ListeningNotice(
+        IOptions<TcpGatewayOptions> options, ListenEndpoints endpoints, IHostApplicationLifetime lifetime, ILogger<AuthConnectionHandler> logger)
+        : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            var o = options.Value;
-            Log.Listening(logger, $"{o.ListenAddress}:{o.Port}", o.TlsEnabled, o.ProxyProtocol);
+            lifetime.ApplicationStarted.Register(() =>
+            {
+                var o = options.Value;
+                Log.Listening(logger, Describe(endpoints.Auth, o.Port), o.TlsEnabled, o.ProxyProtocol);
+                LogMetricsListening(logger, Describe(endpoints.Metrics, o.MetricsPort));
+            });
             return Task.CompletedTask;
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        // ListenAnyIP binds [::] dual-mode (IPv4 too), or 0.0.0.0 where IPv6 is off.
+        private static string Describe(ListenOptions? listen, int port)
+            => listen?.IPEndPoint is { } endPoint ? endPoint.ToString() : $"*:{port}";
     }
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Metrics and health (HTTP) listening on http://{Endpoint}")]
+    private static partial void LogMetricsListening(ILogger logger, string endpoint);
 }

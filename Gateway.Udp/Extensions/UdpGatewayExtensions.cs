@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Tanks.Gateway.Udp.Game;
@@ -32,6 +33,12 @@ public static class UdpGatewayExtensions
             .BindConfiguration(NetcodeOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+
+        services.AddListenChecks(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<UdpGatewayOptions>>().Value;
+            return [new("UdpGateway:Port", o.ListenAddress, o.Port, ProtocolType.Udp), new("UdpGateway:MetricsPort", o.ListenAddress, o.MetricsPort)];
+        });
 
         var key = SecretKeys.ReadOrGenerate(builder.Configuration, "Netcode:PrivateKey", NetcodeConstants.KeyBytes, NetcodeConstants.KeyBytes, out var generated);
         services.AddSingleton(TimeProvider.System);
@@ -84,6 +91,11 @@ public static class UdpGatewayExtensions
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             var o = context.Configuration.GetSection(UdpGatewayOptions.SectionName).Get<UdpGatewayOptions>() ?? new UdpGatewayOptions();
+            if (o.MetricsPort is < 0 or > 65535 || !(o.ListenAddress is "*" or "" || IPAddress.TryParse(o.ListenAddress, out _)))
+            {
+                return; // options validation reports the bad setting by name before anything listens
+            }
+
             if (o.ListenAddress is "*" or "")
             {
                 kestrel.ListenAnyIP(o.MetricsPort);
@@ -105,7 +117,16 @@ public static class UdpGatewayExtensions
                 Log.GeneratedKey(logger, "Netcode:PrivateKey");
             }
 
-            gateway.Start();
+            try
+            {
+                gateway.Start();
+            }
+            catch (SocketException ex)
+            {
+                // Name the endpoint, so the start-up error line can name the setting that moves it (StartupErrors).
+                throw new IOException($"Failed to bind UDP {options.ListenAddress}:{options.Port}: {ex.Message}", ex);
+            }
+
             Log.Listening(logger, gateway.LocalEndPoint!.ToString(), options.Sockets, gateway.ServerAddress.ToString(), options.MaxClients, options.PayloadMode);
             return Task.CompletedTask;
         }

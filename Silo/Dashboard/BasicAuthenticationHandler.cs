@@ -8,7 +8,11 @@ using Microsoft.Extensions.Options;
 namespace Tanks.Silo.Dashboard;
 
 /// <summary>HTTP Basic authentication against the one dashboard account, compared in constant time.</summary>
-public sealed class BasicAuthenticationHandler(
+/// <remarks>
+/// The base class logs every challenge and failure at Information under this class's category, dozens a minute while
+/// the dashboard polls: appsettings.json lowers that category to Warning, and failed logins are logged here instead.
+/// </remarks>
+public sealed partial class BasicAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
@@ -16,6 +20,8 @@ public sealed class BasicAuthenticationHandler(
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "Basic";
+
+    private readonly ILogger _logins = loggerFactory.CreateLogger("Tanks.Silo.Dashboard.Logins");
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -32,12 +38,16 @@ public sealed class BasicAuthenticationHandler(
         }
         catch (FormatException)
         {
+            LogFailedLogin(_logins, "(malformed header)", Context.Connection.RemoteIpAddress?.ToString() ?? "?");
             return Task.FromResult(AuthenticateResult.Fail("malformed Basic credentials"));
         }
 
         var colon = decoded.IndexOf(':');
         if (colon < 0 || !credentials.Matches(decoded[..colon], decoded[(colon + 1)..]))
         {
+            // The user name (bounded: it is the client's) and the address, never the password.
+            var user = colon < 0 ? "(no password given)" : decoded[..Math.Min(colon, 64)];
+            LogFailedLogin(_logins, user, Context.Connection.RemoteIpAddress?.ToString() ?? "?");
             return Task.FromResult(AuthenticateResult.Fail("wrong dashboard credentials"));
         }
 
@@ -50,6 +60,9 @@ public sealed class BasicAuthenticationHandler(
         Response.Headers.WWWAuthenticate = "Basic realm=\"Tanks Orleans Dashboard\", charset=\"UTF-8\"";
         return base.HandleChallengeAsync(properties);
     }
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Dashboard login failed for user '{User}' from {Address}")]
+    private static partial void LogFailedLogin(ILogger logger, string user, string address);
 }
 
 /// <summary>The dashboard account as hashes, so the comparison takes the same time whatever the input.</summary>
