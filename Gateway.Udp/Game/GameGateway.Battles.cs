@@ -357,7 +357,23 @@ internal sealed partial class GameGateway
                 Log.SubscribeFailed(_logger, ex, room.BattleId.ToString());
             }
 
-            _cluster.DeleteObjectReference<ISessionObserver>(observer);
+            // Frames the battle sent before it saw the unsubscribe may still be on their way: one reaching a deleted
+            // reference is logged by Orleans as a failure (ClientGrainContext 100924 "Unexpected target grain"), one
+            // reaching the closed room is ignored. So the reference is deleted after a grace period, in the background.
+            _ = DeleteAfterGraceAsync(observer);
+        }
+
+        async Task DeleteAfterGraceAsync(ISessionObserver observer)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            try
+            {
+                _cluster.DeleteObjectReference<ISessionObserver>(observer);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The gateway stopped meanwhile: its client's references went with it.
+            }
         }
     }
 
