@@ -26,13 +26,15 @@ public static class SecretKeys
         }
         catch (FormatException)
         {
-            throw new TanksConfigurationException($"Configuration '{key}' must be base64 ({minLength}..{maxLength} bytes).");
+            // The value is a secret: named, never echoed.
+            throw new TanksConfigurationException(
+                $"{key.Replace(":", "__", StringComparison.Ordinal)} ({key}) is not base64: it must be {minLength}..{maxLength} bytes in base64 (value not shown: a secret)");
         }
 
         if (bytes.Length < minLength || bytes.Length > maxLength)
         {
             throw new TanksConfigurationException(
-                $"Configuration '{key}' must decode to {minLength}..{maxLength} bytes, got {bytes.Length}.");
+                $"{key.Replace(":", "__", StringComparison.Ordinal)} ({key}) decodes to {bytes.Length} bytes: it must be {minLength}..{maxLength} bytes in base64 (value not shown: a secret)");
         }
 
         generated = false;
