@@ -36,22 +36,26 @@ using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop
 using var onHangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
 
 var processes = new List<StackProcess>();
+var started = System.Diagnostics.Stopwatch.StartNew();
 try
 {
+    StackProcess.Say($"built ({configuration}); starting the silo (embedded mode unless Redis__ConnectionString is set)...");
     var silo = StackProcess.Start("silo", Path.Combine(root, "Silo", "bin", configuration, "net10.0", "Tanks.Silo.dll"), siloEnvironment);
     processes.Add(silo);
     await silo.WaitHealthyAsync("http://127.0.0.1:8080/health/ready", stop.Token);
 
+    StackProcess.Say("starting Gateway.Tcp...");
     var tcp = StackProcess.Start("gateway-tcp", Path.Combine(root, "Gateway.Tcp", "bin", configuration, "net10.0", "Tanks.Gateway.Tcp.dll"), tcpGatewayEnvironment);
     processes.Add(tcp);
     await tcp.WaitHealthyAsync("http://127.0.0.1:8000/health/ready", stop.Token);
 
+    StackProcess.Say("starting Gateway.Udp...");
     var udp = StackProcess.Start("gateway-udp", Path.Combine(root, "Gateway.Udp", "bin", configuration, "net10.0", "Tanks.Gateway.Udp.dll"), sharedEnvironment);
     processes.Add(udp);
     await udp.WaitHealthyAsync("http://127.0.0.1:8001/health/ready", stop.Token);
 
     Console.WriteLine();
-    Console.WriteLine("Tanks is running (Ctrl-C stops everything):");
+    Console.WriteLine($"Tanks is running, started in {started.Elapsed.TotalSeconds:F1} s (Ctrl-C stops everything):");
     Console.WriteLine("  TCP auth          127.0.0.1:8888   (docs/protocol.md)");
     Console.WriteLine("  UDP netcode 1.02  127.0.0.1:9999   (connect token from login; game messages)");
     Console.WriteLine("  Play              dotnet run --project Tools/SampleClient   (twice: two bots fight a duel)");

@@ -49,22 +49,26 @@ public sealed class StackProcess
         return result;
     }
 
+    /// <summary>Polls <paramref name="url"/> until it answers 200, saying every few seconds what it waits for.</summary>
     public async Task WaitHealthyAsync(string url, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var watch = Stopwatch.StartNew();
+        var nextNotice = TimeSpan.FromSeconds(5);
+        Say($"waiting for {Name} to be healthy ({url})...");
         while (watch.Elapsed < TimeSpan.FromSeconds(90))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"{Name} exited with code {_process.ExitCode}");
+                throw new InvalidOperationException($"{Name} exited with code {_process.ExitCode} (see its last line above; docs/operations.md, \"Start-up errors and exit codes\")");
             }
 
             try
             {
                 if ((await http.GetAsync(url, cancellationToken)).IsSuccessStatusCode)
                 {
+                    Say($"{Name} healthy after {watch.Elapsed.TotalSeconds:F1} s");
                     return;
                 }
             }
@@ -75,10 +79,25 @@ public sealed class StackProcess
             {
             }
 
+            if (watch.Elapsed >= nextNotice)
+            {
+                Say($"still waiting for {Name} ({watch.Elapsed.TotalSeconds:F0} s)...");
+                nextNotice += TimeSpan.FromSeconds(5);
+            }
+
             await Task.Delay(200, cancellationToken);
         }
 
         throw new TimeoutException($"{Name} did not become healthy at {url}");
+    }
+
+    /// <summary>A progress line of LocalStack itself (not of a child process).</summary>
+    public static void Say(string message)
+    {
+        lock (ConsoleLock)
+        {
+            Console.WriteLine($"[localstack] {message}");
+        }
     }
 
     /// <summary>SIGTERM first (graceful shutdown: grains deactivate), SIGKILL if it takes longer than <paramref name="grace"/>.</summary>

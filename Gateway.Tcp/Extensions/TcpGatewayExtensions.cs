@@ -186,7 +186,9 @@ public static partial class TcpGatewayExtensions
 
         // ListenAnyIP binds [::] dual-mode (IPv4 too), or 0.0.0.0 where IPv6 is off.
         private static string Describe(ListenOptions? listen, int port)
-            => listen?.IPEndPoint is { } endPoint ? endPoint.ToString() : $"*:{port}";
+            => listen?.IPEndPoint is { } endPoint
+                ? endPoint.Address.Equals(IPAddress.IPv6Any) || endPoint.Address.Equals(IPAddress.Any) ? $"{endPoint} (every interface)" : endPoint.ToString()
+                : $"*:{port}";
     }
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Metrics and health (HTTP) listening on http://{Endpoint}")]
