@@ -4,16 +4,21 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Tanks.ServiceDefaults;
 
-/// <summary>A port this process will listen on, and the setting that moves it.</summary>
-public sealed record ListenCheck(string Setting, string Address, int Port, ProtocolType Protocol = ProtocolType.Tcp);
+/// <summary>A port this process will listen on, the setting that moves it and the one that sets its address (if any).</summary>
+public sealed record ListenCheck(string Setting, string Address, int Port, ProtocolType Protocol = ProtocolType.Tcp, string? AddressSetting = null);
 
 internal sealed record ListenCheckSource(Func<IServiceProvider, IEnumerable<ListenCheck>> Checks);
 
-/// <summary>A port this process must listen on is taken; reported with the setting that moves it (exit code 3).</summary>
-public sealed class PortInUseException(ListenCheck check, Exception inner)
-    : IOException($"Failed to bind to {check.Address}:{check.Port} ({check.Protocol}): address already in use", inner)
+/// <summary>
+/// A port this process must listen on cannot be bound: taken (exit code 3, with the setting that moves it), or its
+/// address is not on this machine or needs privileges (exit code 2, with the setting).
+/// </summary>
+public sealed class ListenCheckException(ListenCheck check, SocketException inner)
+    : IOException($"Failed to bind to {check.Address}:{check.Port} ({check.Protocol}): {inner.Message}", inner)
 {
     public ListenCheck Check { get; } = check;
+
+    public SocketError Error { get; } = inner.SocketErrorCode;
 }
 
 /// <summary>
@@ -52,13 +57,9 @@ internal static class ListenPreflight
                     socket.Listen(1);
                 }
             }
-            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse)
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.AddressAlreadyInUse or SocketError.AddressNotAvailable or SocketError.AccessDenied)
             {
-                throw new PortInUseException(check, ex);
-            }
-            catch (SocketException)
-            {
-                // Address not on this machine, no permission...: the real bind reports it.
+                throw new ListenCheckException(check, ex);
             }
         }
     }

@@ -79,10 +79,16 @@ public static partial class StartupErrors
             }
         }
 
-        if (chain.OfType<PortInUseException>().FirstOrDefault() is { } taken)
+        if (chain.OfType<ListenCheckException>().FirstOrDefault() is { } failed)
         {
-            var protocol = taken.Check.Protocol.ToString().ToUpperInvariant();
-            return ($"{protocol} port {taken.Check.Port} on {taken.Check.Address} is already in use by another process; {Setting(taken.Check.Setting)} moves it", PortInUse);
+            var check = failed.Check;
+            var endpoint = $"{check.Protocol.ToString().ToUpperInvariant()} port {check.Port} on {check.Address}";
+            return failed.Error switch
+            {
+                SocketError.AddressAlreadyInUse => ($"{endpoint} is already in use by another process; {Setting(check.Setting)} moves it", PortInUse),
+                SocketError.AccessDenied => ($"configuration error: {Setting(check.Setting)} = '{check.Port}': not permitted to listen on it (ports below 1024 need privileges)", ConfigurationError),
+                _ => ($"configuration error: {(check.AddressSetting is null ? "" : $"{Setting(check.AddressSetting)} = ")}'{check.Address}' is not an address of this machine (cannot listen on {endpoint})", ConfigurationError),
+            };
         }
 
         var socket = chain.OfType<SocketException>().FirstOrDefault();

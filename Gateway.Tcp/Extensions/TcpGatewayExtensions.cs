@@ -82,7 +82,11 @@ public static partial class TcpGatewayExtensions
         services.AddListenChecks(sp =>
         {
             var o = sp.GetRequiredService<IOptions<TcpGatewayOptions>>().Value;
-            return [new("TcpGateway:Port", o.ListenAddress, o.Port), new("TcpGateway:MetricsPort", o.ListenAddress, o.MetricsPort)];
+            return
+            [
+                new("TcpGateway:Port", o.ListenAddress, o.Port, AddressSetting: "TcpGateway:ListenAddress"),
+                new("TcpGateway:MetricsPort", o.ListenAddress, o.MetricsPort, AddressSetting: "TcpGateway:ListenAddress"),
+            ];
         });
         builder.AddClusterClient();
         var endpoints = new ListenEndpoints();

@@ -37,7 +37,11 @@ public static class UdpGatewayExtensions
         services.AddListenChecks(sp =>
         {
             var o = sp.GetRequiredService<IOptions<UdpGatewayOptions>>().Value;
-            return [new("UdpGateway:Port", o.ListenAddress, o.Port, ProtocolType.Udp), new("UdpGateway:MetricsPort", o.ListenAddress, o.MetricsPort)];
+            return
+            [
+                new("UdpGateway:Port", o.ListenAddress, o.Port, ProtocolType.Udp, "UdpGateway:ListenAddress"),
+                new("UdpGateway:MetricsPort", o.ListenAddress, o.MetricsPort, AddressSetting: "UdpGateway:ListenAddress"),
+            ];
         });
 
         var key = SecretKeys.ReadOrGenerate(builder.Configuration, "Netcode:PrivateKey", NetcodeConstants.KeyBytes, NetcodeConstants.KeyBytes, out var generated);

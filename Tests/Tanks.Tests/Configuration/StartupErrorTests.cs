@@ -21,11 +21,13 @@ public sealed class StartupErrorTests
     [InlineData("tcp", "TcpGateway__Port", "70000")]
     [InlineData("tcp", "TcpGateway__MetricsPort", "-1")]
     [InlineData("tcp", "TcpGateway__ListenAddress", "not-an-address")]
+    [InlineData("tcp", "TcpGateway__ListenAddress", "192.0.2.1")] // TEST-NET-1: an address of no machine here
     [InlineData("tcp", "TcpGateway__IdleTimeout", "abc")]
     [InlineData("tcp", "Jwt__SigningKey", "too-short")]
     [InlineData("udp", "UdpGateway__Port", "70000")]
     [InlineData("udp", "UdpGateway__MetricsPort", "99999")]
     [InlineData("udp", "UdpGateway__PayloadMode", "loud")]
+    [InlineData("udp", "UdpGateway__ListenAddress", "192.0.2.1")]
     [InlineData("udp", "Netcode__TokenExpirySeconds", "0")]
     [InlineData("udp", "Netcode__PrivateKey", "bm90LTMyLWJ5dGVz")]
     public async Task A_bad_setting_exits_with_code_2_and_one_line_naming_it(string host, string setting, string value)
