@@ -92,6 +92,17 @@ public static class ListenPreflightExtensions
             var configuration = sp.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>();
             var cluster = configuration.GetClusterOptions();
             var address = configuration.GetRedisOptions().IsConfigured ? "*" : "127.0.0.1";
-            return [new("Cluster:SiloPort", address, cluster.SiloPort), new("Cluster:GatewayPort", address, cluster.GatewayPort)];
+            List<ListenCheck> checks = [new("Cluster:SiloPort", address, cluster.SiloPort), new("Cluster:GatewayPort", address, cluster.GatewayPort)];
+            // The HTTP port (dashboard, metrics, health): Kestrel binds it only after Orleans has started.
+            foreach (var url in (configuration["Urls"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+                    && IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip))
+                {
+                    checks.Add(new("Urls", ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.IPv6Any) ? "*" : ip.ToString(), uri.Port));
+                }
+            }
+
+            return checks;
         });
 }

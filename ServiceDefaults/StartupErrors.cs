@@ -168,7 +168,9 @@ public static partial class StartupErrors
     }
 
     /// <summary>How a setting is spelled in an environment variable, and in appsettings.json.</summary>
-    private static string Setting(string key) => $"{key.Replace(":", "__", StringComparison.Ordinal)} ({key})";
+    private static string Setting(string key) => key == "Urls"
+        ? "Urls (ASPNETCORE_URLS)"
+        : $"{key.Replace(":", "__", StringComparison.Ordinal)} ({key})";
 
     private static string Allowed(string typeName) => typeName switch
     {

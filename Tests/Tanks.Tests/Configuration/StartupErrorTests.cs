@@ -55,6 +55,7 @@ public sealed class StartupErrorTests
     [Theory]
     [InlineData("silo", "Cluster__SiloPort")]
     [InlineData("silo", "Cluster__GatewayPort")]
+    [InlineData("silo", "Urls")]
     [InlineData("tcp", "TcpGateway__Port")]
     [InlineData("tcp", "TcpGateway__MetricsPort")]
     [InlineData("udp", "UdpGateway__Port")]
@@ -71,7 +72,7 @@ public sealed class StartupErrorTests
         }
 
         var port = ((IPEndPoint)taken.LocalEndPoint!).Port;
-        settings[setting] = port.ToString();
+        settings[setting] = setting == "Urls" ? $"http://127.0.0.1:{port}" : port.ToString();
 
         var (exitCode, output) = await ExitingProcess.RunAsync(host, settings);
 
