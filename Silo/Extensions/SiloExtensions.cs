@@ -158,12 +158,12 @@ public static partial class SiloExtensions
         var hasPassword = !string.IsNullOrWhiteSpace(options.Password);
         if (hasUser != hasPassword)
         {
-            throw new InvalidOperationException("Set both Dashboard:Username and Dashboard:Password, or neither (a local run then generates a password).");
+            throw new TanksConfigurationException("Set both Dashboard:Username and Dashboard:Password, or neither (a local run then generates a password).");
         }
 
         if (hasPassword && options.Password!.Length < 8)
         {
-            throw new InvalidOperationException("Dashboard:Password must be at least 8 characters.");
+            throw new TanksConfigurationException("Dashboard:Password must be at least 8 characters.");
         }
 
         return hasUser
