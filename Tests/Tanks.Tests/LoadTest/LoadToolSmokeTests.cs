@@ -40,9 +40,9 @@ public sealed class LoadToolSmokeTests
             "--metrics", $"gateway-udp=http://127.0.0.1:{udp.MetricsPort}/metrics",
             "--metrics", $"gateway-tcp=http://127.0.0.1:{tcp.MetricsPort}/metrics",
             "--max-loss-percent", "5", "--max-p99-interarrival-ms", "400", "--max-login-p99-ms", "5000", "--max-errors", "0",
-            // The run crosses a battle's end: a bot that queues again at once may be sent back into the finished battle
-            // (battle_after_end) and starve there, so starvation is reported, not judged. Stuck and failed rejoins cannot
-            // happen in 15 s (their limits are 60 s past the time left and 30 s): their default limits of 0 stay.
+            // Starvation (gaps over 1 s) is reported, not judged: on a busy CI machine a second-long stall of the bots
+            // themselves is possible in 15 s. That no bot is sent back into its finished battle is asserted below; stuck
+            // and failed rejoins cannot happen in 15 s (their limits are 60 s past the time left and 30 s): limits of 0 stay.
             "--max-trouble", "starved_percent=off");
 
         Assert.True(exit == 0, $"exit code {exit}\n{output}\n{stack.AllOutput}");
@@ -75,6 +75,8 @@ public sealed class LoadToolSmokeTests
         Assert.Equal(TroubleKinds.Names, trouble.GetProperty("counts").EnumerateObject().Select(p => p.Name));
         Assert.Equal(0, trouble.GetProperty("counts").GetProperty("battle_stuck").GetInt64());
         Assert.Equal(0, trouble.GetProperty("counts").GetProperty("rejoin_failed").GetInt64());
+        // Players leave an ended battle before its BattleEnd goes out: one that queues again at once is never sent back.
+        Assert.True(trouble.GetProperty("counts").GetProperty("battle_after_end").GetInt64() == 0, trouble.ToString());
         Assert.True(trouble.GetProperty("inBattleBotSeconds").GetDouble() > 10, trouble.ToString());
         Assert.True(trouble.TryGetProperty("longestGapSeconds", out _));
         Assert.Equal(0, root.GetProperty("thresholds").GetProperty("maxTrouble").GetProperty("battle_stuck").GetDouble());
