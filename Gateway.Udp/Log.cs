@@ -62,6 +62,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 60, Level = LogLevel.Warning, Message = "Battle {BattleId} is lost ({Why}): its players here get BattleEnd aborted")]
     public static partial void BattleLost(ILogger logger, Guid battleId, string why);
 
+    [LoggerMessage(EventId = 62, Level = LogLevel.Warning, Message = "Battle {BattleId}: subscription renewal failed ({Error}); no frame for {Silent:0.0} s, asking again")]
+    public static partial void RenewFailed(ILogger logger, Guid battleId, string error, double silent);
+
     [LoggerMessage(EventId = 61, Level = LogLevel.Warning, Message = "Battle {BattleId} resumed from its checkpoint: BattleStart and a full snapshot again for {Players} players here")]
     public static partial void BattleResumed(ILogger logger, Guid battleId, int players);
 

@@ -284,7 +284,8 @@ internal sealed partial class GameGateway
         }
         catch (Exception ex)
         {
-            Log.SubscribeFailed(_logger, ex, room.BattleId.ToString());
+            // While a battle's silo is being declared dead this fails twice a second: one line, not a stack trace each time.
+            Log.RenewFailed(_logger, room.BattleId, ex.GetType().Name, room.Silence.TotalSeconds);
             if (room.Silence > BattleLostAfter)
             {
                 Log.BattleLost(_logger, room.BattleId, $"no answer for {room.Silence.TotalSeconds:0} s");

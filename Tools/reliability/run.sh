@@ -168,7 +168,6 @@ launch_silo() { # INDEX
   # shellcheck disable=SC2046
   env $(common_env) Cluster__SiloPort="${SILO_PORT[$i]}" Cluster__GatewayPort="${SILO_GW[$i]}" \
     Cluster__AdvertisedAddress=127.0.0.1 Urls="http://127.0.0.1:${SILO_HTTP[$i]}" \
-    Dashboard__Username=ops Dashboard__Password=reliability-dashboard \
     Matchmaking__TeamSize="$TEAM" Matchmaking__Map=crossroads Matchmaking__ReducedTeamsAfter=00:00:05 \
     Matchmaking__AnyTeamsAfter=00:00:10 Sessions__TimeLimit="$TIME_LIMIT" Silo__DrainTimeout="00:00:$(printf %02d "$DRAIN")" \
     dotnet "$SILO_DLL" >>"$LOGS/silo$i.log" 2>&1 &
@@ -286,6 +285,20 @@ EOF
 }
 
 # ---- scenarios ----------------------------------------------------------------------------------------------------------
+# The common end of a scenario under load: wait for LoadTest, read its figures (into the caller's variables), log every
+# bot in again, and fail the caller's verdict ($ok, $notes: bash's dynamic scope) on any of the trouble KINDS,
+# a lost account or a LoadTest threshold.
+judge_load() { # KINDS...
+  wait_load
+  eval "$(load_figures load)"
+  verify_accounts
+  for k in "$@"; do
+    [ "${!k}" = 0 ] || { ok=false; notes+=("$k=${!k}"); }
+  done
+  [ "$ACCOUNTS_LOST" = 0 ] || ok=false
+  [ "$breaches" = none ] || { ok=false; notes+=("LoadTest thresholds: $breaches"); }
+}
+
 scenario_rolling_restart() {
   local duration=${DURATION:-$(( 3 * (DRAIN + 40) + 40 ))} ok=true notes=() worst_exit=0 i
   start_load load "$duration"
@@ -302,16 +315,9 @@ scenario_rolling_restart() {
     log "silo$i back"
     sleep 10 # let battles settle on the restarted silo before the next one goes
   done
-  wait_load
-  eval "$(load_figures load)"
-  verify_accounts
-  for k in battle_aborted battle_stuck battle_end_lost rejoin_failed error_count; do
-    [ "${!k}" = 0 ] || { ok=false; notes+=("$k=${!k}"); }
-  done
-  [ "$ACCOUNTS_LOST" = 0 ] || ok=false
+  judge_load battle_aborted battle_stuck battle_end_lost rejoin_failed error_count
   python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) <= float(sys.argv[2]) else 1)" "$longest_gap" "$MAX_PAUSE" \
     || { ok=false; notes+=("longest pause $longest_gap s > $MAX_PAUSE s"); }
-  [ "$breaches" = none ] || { ok=false; notes+=("LoadTest thresholds: $breaches"); }
   record rolling-restart "$ok" "drain: worst exit ${worst_exit} s (budget $DRAIN s)" "${longest_gap} s" \
     "gaps>1s: $snapshot_gap, resumed: $battle_resumed, reconnects: $reconnect, starved: $starved_percent % of in-battle time" "$errors; trouble: $trouble" \
     "accounts: $ACCOUNTS_LOST" "$(IFS=';'; echo "${notes[*]}")"
@@ -361,14 +367,7 @@ scenario_silo_kill() {
     ok=false; notes+=("recovery $recovered s > $MAX_RECOVERY s")
   fi
   start_silo "$victim" || { ok=false; notes+=("silo$victim did not restart"); }
-  wait_load
-  eval "$(load_figures load)"
-  verify_accounts
-  for k in battle_stuck battle_end_lost rejoin_failed; do
-    [ "${!k}" = 0 ] || { ok=false; notes+=("$k=${!k}"); }
-  done
-  [ "$ACCOUNTS_LOST" = 0 ] || ok=false
-  [ "$breaches" = none ] || { ok=false; notes+=("LoadTest thresholds: $breaches"); }
+  judge_load battle_stuck battle_end_lost rejoin_failed
   record silo-kill "$ok" "declared dead after $detected s; lost battles settled after $recovered s" "${longest_gap} s" \
     "$(( ${lost%.*} * 2 * TEAM )) in ${lost%.*} battles; gaps>1s: $snapshot_gap, aborted: $battle_aborted, starved: $starved_percent %" "$errors; trouble: $trouble" \
     "accounts: $ACCOUNTS_LOST" "$(IFS=';'; echo "${notes[*]}")"
@@ -384,14 +383,7 @@ scenario_redis_outage() {
   sleep 10 # the outage itself
   start_redis
   log "redis restarted from its AOF after $(since "$t0") s"
-  wait_load
-  eval "$(load_figures load)"
-  verify_accounts
-  for k in battle_stuck battle_end_lost rejoin_failed; do
-    [ "${!k}" = 0 ] || { ok=false; notes+=("$k=${!k}"); }
-  done
-  [ "$ACCOUNTS_LOST" = 0 ] || ok=false
-  [ "$breaches" = none ] || { ok=false; notes+=("LoadTest thresholds: $breaches"); }
+  judge_load battle_stuck battle_end_lost rejoin_failed
   record redis-outage "$ok" "outage 10 s" "${longest_gap} s" \
     "gaps>1s: $snapshot_gap, aborted: $battle_aborted, reconnects: $reconnect, starved: $starved_percent %" "$errors; trouble: $trouble" \
     "accounts: $ACCOUNTS_LOST (results: see RedisOutageTests)" "$(IFS=';'; echo "${notes[*]}")"

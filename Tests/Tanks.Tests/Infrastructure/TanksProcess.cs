@@ -54,6 +54,19 @@ public sealed class TanksProcess : IAsyncDisposable
 
     public static TanksProcess Start(string name, string dll, int httpPort, IReadOnlyDictionary<string, string> environment)
     {
+        var process = new Process { StartInfo = DllStartInfo(dll, environment), EnableRaisingEvents = true };
+        var result = new TanksProcess(process, name, httpPort);
+        process.OutputDataReceived += (_, e) => result.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => result.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return result;
+    }
+
+    /// <summary>How every test process is started: <c>dotnet app.dll</c> in its own folder, Production, output redirected.</summary>
+    internal static ProcessStartInfo DllStartInfo(string dll, IReadOnlyDictionary<string, string> environment)
+    {
         var info = new ProcessStartInfo("dotnet", [dll])
         {
             RedirectStandardOutput = true,
@@ -68,14 +81,7 @@ public sealed class TanksProcess : IAsyncDisposable
             info.Environment[key] = value;
         }
 
-        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var result = new TanksProcess(process, name, httpPort);
-        process.OutputDataReceived += (_, e) => result.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => result.Append(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return result;
+        return info;
     }
 
     /// <summary>Waits until <c>/health/ready</c> answers 200, or fails with the process's output.</summary>

@@ -59,21 +59,7 @@ public sealed class NodeProcess : IAsyncDisposable
 
     public static NodeProcess Start(string name, string dll, int httpPort, IReadOnlyDictionary<string, string> environment)
     {
-        var info = new ProcessStartInfo("dotnet", [dll])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-        };
-        info.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-
-        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var process = new Process { StartInfo = Infrastructure.TanksProcess.DllStartInfo(dll, environment), EnableRaisingEvents = true };
         var result = new NodeProcess(process, name, httpPort);
         process.OutputDataReceived += (_, e) => result.Append(e.Data);
         process.ErrorDataReceived += (_, e) => result.Append(e.Data);

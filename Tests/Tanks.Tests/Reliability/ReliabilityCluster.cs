@@ -194,8 +194,6 @@ public sealed class ReliabilityCluster : IAsyncDisposable
         env["Cluster__GatewayPort"] = slot.GatewayPort.ToString(CultureInfo.InvariantCulture);
         env["Cluster__AdvertisedAddress"] = "127.0.0.1";
         env["Urls"] = $"http://127.0.0.1:{slot.HttpPort}";
-        env["Dashboard__Username"] = "ops";
-        env["Dashboard__Password"] = "reliability-dashboard";
         env["Matchmaking__TeamSize"] = "1";
         env["Matchmaking__Map"] = "duel";
         env["Matchmaking__ReducedTeamsAfter"] = "00:00:00";
