@@ -38,6 +38,10 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("RecordBattle")]
     Task RecordBattleAsync(BattleOutcome outcome);
 
+    /// <summary>The account's skill rating (the initial one for a new or unknown account).</summary>
+    [Alias("GetRating")]
+    Task<Matchmaking.SkillRating> GetRatingAsync();
+
     /// <summary>The public part of the account, or null when it does not exist.</summary>
     [Alias("GetProfile")]
     Task<UserProfile?> GetProfileAsync();

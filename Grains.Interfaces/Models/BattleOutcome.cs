@@ -1,6 +1,10 @@
 namespace Tanks.Grains.Interfaces.Models;
 
-/// <summary>One player's result of one battle, written into their account when the battle ends.</summary>
+/// <summary>
+/// One player's result of one battle, written into their account when the battle ends. <see cref="OpponentRating"/> and
+/// <see cref="OpponentDeviation"/>: the other team as one opponent (its mean rating, its combined deviation) that the
+/// result updates the player's skill rating against; a deviation of 0 means unrated (the rating stays).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Tanks.BattleOutcome")]
 public sealed record BattleOutcome(
     [property: Id(0)] Guid BattleId,
@@ -10,7 +14,9 @@ public sealed record BattleOutcome(
     [property: Id(4)] int DamageReceived,
     [property: Id(5)] int Shots,
     [property: Id(6)] int Hits,
-    [property: Id(7)] bool Survived);
+    [property: Id(7)] bool Survived,
+    [property: Id(8)] double OpponentRating = 0,
+    [property: Id(9)] double OpponentDeviation = 0);
 
 [GenerateSerializer, Alias("Tanks.BattleOutcomeKind")]
 public enum BattleOutcomeKind

@@ -6,4 +6,5 @@ public sealed record UserProfile(
     [property: Id(0)] long UserId,
     [property: Id(1)] string UserName,
     [property: Id(2)] DateTimeOffset CreatedAt,
-    [property: Id(3)] UserStats? Stats = null);
+    [property: Id(3)] UserStats? Stats = null,
+    [property: Id(4)] Matchmaking.SkillRating? Rating = null);

@@ -4,7 +4,9 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tanks.Grains.Interfaces;
+using Tanks.Grains.Interfaces.Matchmaking;
 using Tanks.Grains.Interfaces.Models;
+using Tanks.Grains.Matchmaking;
 
 namespace Tanks.Grains.Accounts;
 
@@ -175,6 +177,12 @@ public sealed partial class UserGrain(
         }
 
         state.State.Stats = state.State.Stats.Add(outcome);
+        if (outcome.OpponentDeviation > 0)
+        {
+            var score = outcome.Result switch { BattleOutcomeKind.Win => 1.0, BattleOutcomeKind.Loss => 0.0, _ => 0.5 };
+            state.State.Rating = Glicko2.Update(state.State.Rating ?? SkillRating.Initial, outcome.OpponentRating, outcome.OpponentDeviation, score);
+        }
+
         state.State.RecentBattles.Add(outcome.BattleId);
         if (state.State.RecentBattles.Count > 16)
         {
@@ -184,9 +192,11 @@ public sealed partial class UserGrain(
         await SaveAsync();
     }
 
+    public Task<SkillRating> GetRatingAsync() => Task.FromResult(state.State.Rating ?? SkillRating.Initial);
+
     public Task<UserProfile?> GetProfileAsync()
         => Task.FromResult(state.State.Exists
-            ? new UserProfile(state.State.UserId, state.State.UserName, state.State.CreatedAt, state.State.Stats)
+            ? new UserProfile(state.State.UserId, state.State.UserName, state.State.CreatedAt, state.State.Stats, state.State.Rating ?? SkillRating.Initial)
             : null);
 
     /// <summary>

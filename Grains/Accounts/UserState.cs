@@ -24,6 +24,9 @@ public sealed class UserState
     /// <summary>Addresses that logged in successfully, most recent last: they pass the lock over all addresses.</summary>
     [Id(10)] public List<TrustedAddress> TrustedAddresses { get; set; } = [];
 
+    /// <summary>The skill rating (null until the first rated battle: the initial one).</summary>
+    [Id(11)] public Tanks.Grains.Interfaces.Matchmaking.SkillRating? Rating { get; set; }
+
     public bool Exists => UserId != 0;
 }
 

@@ -23,6 +23,14 @@ public sealed class MatchmakingOptions
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan AnyTeamsAfter { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Queue shards: each matches its own tickets on its own timer, on whichever silo it lives. A player queues in the shard
+    /// of their user id (a platoon in its leader's). More shards match more joins in parallel; fewer give each a larger pool
+    /// to find close ratings in. docs/operations.md has the sizing table.
+    /// </summary>
+    [Range(1, 4096)]
+    public int Shards { get; set; } = 4;
+
     /// <summary>The built-in map battles are fought on (Game/Maps: crossroads, duel).</summary>
     [Required]
     public string Map { get; set; } = "crossroads";
