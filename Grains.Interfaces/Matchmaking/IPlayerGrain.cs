@@ -43,4 +43,16 @@ public interface IPlayerGrain : IGrainWithIntegerKey
     /// <summary>The player's platoon (leader's user id), 0 when alone.</summary>
     [Alias("GetPlatoon")]
     Task<long> GetPlatoonAsync();
+
+    /// <summary>The player's gateway asks to hear of platoon changes for them (renew on each connect; observers are not durable).</summary>
+    [Alias("Attach")]
+    Task AttachAsync(IPlayerObserver observer);
+
+    /// <summary>The player's client is gone from that gateway: stop telling it.</summary>
+    [Alias("Detach")]
+    Task DetachAsync(IPlayerObserver observer);
+
+    /// <summary>Passes a platoon notice to the player's gateway, if one is attached (platoon grains call this).</summary>
+    [Alias("Notify")]
+    Task NotifyAsync(PlatoonNotice notice);
 }
