@@ -1,0 +1,89 @@
+using System.Globalization;
+
+namespace Tanks.MatchBench;
+
+/// <summary>
+/// One population's figures over the measured window. <see cref="WriteBytesPerJoin"/>: redis-server's
+/// <c>total_net_input_bytes</c> over the window ÷ joins, so every byte the grains sent the store (their state writes,
+/// which are nearly all of it, and their reads) is charged to the joins; <see cref="StorageWritesPerJoin"/>: its
+/// <c>evalsha</c> calls (the Orleans Redis storage writes with a script) ÷ joins.
+/// </summary>
+public sealed record BenchRow(
+    int Players,
+    int PopulationReached,
+    string PopulatedBy,
+    int Concurrency,
+    double Seconds,
+    int Joins,
+    double JoinsPerSecond,
+    long Battles,
+    double BattlesPerSecond,
+    double WriteBytesPerJoin,
+    double StorageWritesPerJoin,
+    double RedisMicrosPerJoin,
+    double P50JoinMs,
+    double P99JoinMs,
+    double MaxJoinMs,
+    int Errors,
+    IReadOnlyDictionary<string, int> ErrorKinds,
+    int Leaves,
+    int QueuedAtEnd,
+    int InBattleAtEnd,
+    double RssMb,
+    double RedisUsedMb,
+    double Load1,
+    string? Note)
+{
+    public static BenchRow From(
+        int players, int reached, string populatedBy, int concurrency, ChurnCounts window, RedisCounters before, RedisCounters after,
+        MatchStats end, double rssMb, IReadOnlyList<string> notes)
+    {
+        var joins = Math.Max(1, window.Joins); // per-join figures of an empty window stay finite
+        var sorted = window.LatenciesMs.Order().ToArray();
+        return new BenchRow(
+            players,
+            reached,
+            populatedBy,
+            concurrency,
+            Round(window.Seconds),
+            window.Joins,
+            Round(window.Joins / window.Seconds),
+            window.BattlesStarted,
+            Round(window.BattlesStarted / window.Seconds),
+            Round((after["total_net_input_bytes"] - before["total_net_input_bytes"]) / joins),
+            Round((after.WriteCalls - before.WriteCalls) / joins),
+            Round((after.WriteMicros - before.WriteMicros) / joins),
+            Round(Percentile(sorted, 50)),
+            Round(Percentile(sorted, 99)),
+            Round(sorted.Length == 0 ? 0 : sorted[^1]),
+            window.Errors.Values.Sum(),
+            window.Errors,
+            window.Leaves,
+            end.Queued,
+            end.PlayersInBattle,
+            Round(rssMb),
+            Round(after["used_memory"] / (1024 * 1024)),
+            LoadAverage(),
+            notes.Count == 0 ? null : string.Join("; ", notes));
+    }
+
+    /// <summary>Nearest rank: the smallest sample with at least <paramref name="percent"/> % of the samples at or below it.</summary>
+    public static double Percentile(IReadOnlyList<double> sorted, double percent)
+        => sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(percent / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    private static double Round(double value)
+        => double.IsFinite(value) ? Math.Round(value, value >= 100 ? 0 : value >= 1 ? 1 : 3) : 0;
+
+    /// <summary>The machine's 1-minute load average at the window's end (other work on the box shows here).</summary>
+    private static double LoadAverage()
+    {
+        try
+        {
+            return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+}

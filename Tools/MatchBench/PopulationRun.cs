@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Globalization;
+using Tanks.Game;
+
+namespace Tanks.MatchBench;
+
+/// <summary>
+/// One population on a fresh redis-server and cluster: bring it up (not measured), churn to warm up, then the measured
+/// window; the figures come from the bench's clock (joins, latency), the battle board (battles formed) and redis-server's
+/// INFO (bytes and writes the grains sent it).
+/// </summary>
+public sealed class PopulationRun(BenchOptions options, MatchApis.Api api, int players, Action<string> progress)
+{
+    public async Task<BenchRow> RunAsync(CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var board = new BattleBoard(api.Owner);
+        await using var redis = await RedisProcess.StartAsync(options.RedisServer, cancellationToken);
+        await using var cluster = await BenchCluster.StartAsync(options.Silos, redis.ConnectionString, board);
+        var matchmaking = api.Create(cluster);
+        var population = Enumerable.Range(0, players).Select(Player).ToArray();
+
+        var notes = new List<string>();
+        var (reached, populatedBy) = await PopulateAsync(matchmaking, board, population, notes, cancellationToken);
+        progress(Inv($"{players} players: {reached} up by {populatedBy} in {clock.Elapsed.TotalSeconds:F1} s; warming up"));
+
+        var churn = new Churn(matchmaking, cluster.Client, board, options.Concurrency, options.LeaveFraction, players);
+        churn.Start();
+        RedisCounters before, after;
+        ChurnCounts window;
+        MatchStats end;
+        try
+        {
+            await churn.WaitAsync(options.WarmupJoins, options.WarmupSeconds, cancellationToken);
+            var warmup = churn.Mark();
+            before = await redis.ReadAsync();
+            progress(Inv($"{players} players: warm-up {warmup.Joins} joins in {warmup.Seconds:F1} s; measuring"));
+            await churn.WaitAsync(options.Joins, options.Seconds, cancellationToken);
+            after = await redis.ReadAsync();
+            window = churn.Mark();
+            end = await matchmaking.GetStatsAsync();
+        }
+        finally
+        {
+            await churn.StopAsync();
+        }
+
+        if (window.Joins == 0)
+        {
+            notes.Add("no join was answered in the window");
+        }
+
+        if (window.SentBack > 0)
+        {
+            notes.Add(Inv($"{window.SentBack} joins were sent back into a battle that had ended"));
+        }
+
+        var row = BenchRow.From(players, reached, populatedBy, options.Concurrency, window, before, after, end, ResidentMb(), notes);
+        progress(Inv($"{players} players: {row.Joins} joins in {row.Seconds:F1} s, {clock.Elapsed.TotalSeconds:F0} s in all"));
+        return row;
+    }
+
+    private async Task<(int Reached, string By)> PopulateAsync(
+        IMatchmaking matchmaking, BattleBoard board, BenchPlayer[] population, List<string> notes, CancellationToken cancellationToken)
+    {
+        if (!options.PopulateByJoins && await matchmaking.TrySeedAsync(population, board))
+        {
+            var seeded = await matchmaking.GetStatsAsync();
+            return (seeded.Queued + seeded.PlayersInBattle, "seed");
+        }
+
+        // One by one, as fast as the grains take them, bounded in time; battles form meanwhile.
+        var next = -1;
+        var joined = 0;
+        var budget = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while (budget.Elapsed.TotalSeconds < options.PopulateSeconds && (i = Interlocked.Increment(ref next)) < population.Length)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                try
+                {
+                    await matchmaking.JoinAsync(population[i]);
+                    Interlocked.Increment(ref joined);
+                }
+                catch (TimeoutException)
+                {
+                }
+            }
+        }, cancellationToken)));
+        if (joined < population.Length)
+        {
+            notes.Add(Inv($"population not reached: {joined} of {population.Length} joined in the {options.PopulateSeconds:0} s allowed"));
+        }
+
+        return (joined, "joins");
+    }
+
+    private static readonly string[] TankClassNames = [.. TankClasses.All().Select(c => c.Name)];
+
+    /// <summary>Deterministic players: user ids from 1, classes in turn.</summary>
+    private static BenchPlayer Player(int index)
+        => new(index + 1, Inv($"mb{index + 1}"), TankClassNames[index % TankClassNames.Length]);
+
+    /// <summary>This process's resident memory (the silos, the client and the driver), from /proc.</summary>
+    private static double ResidentMb()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            return line is null ? 0 : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+        }
+        catch (IOException)
+        {
+            return Environment.WorkingSet / (1024.0 * 1024);
+        }
+    }
+
+    private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
