@@ -53,7 +53,7 @@ public sealed class RedisProcess : IAsyncDisposable
             {
                 try
                 {
-                    redis._info = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString + ",abortConnect=true,connectTimeout=1000");
+                    redis._info = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString + ",abortConnect=true,connectTimeout=1000,allowAdmin=true");
                     return redis;
                 }
                 catch (RedisConnectionException) when (started.Elapsed < TimeSpan.FromSeconds(15) && !process.HasExited)
