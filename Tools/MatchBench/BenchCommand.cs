@@ -116,7 +116,7 @@ public static class BenchCommand
 
         Console.WriteLine();
         Console.WriteLine(BenchReport.Table(rows));
-        Console.WriteLine(Inv($"B written/join: redis-server total_net_input_bytes over the window ÷ joins; writes/join: its evalsha calls ÷ joins. {clock.Elapsed.TotalSeconds:F0} s in all."));
+        Console.WriteLine(Inv($"B written/join: redis-server total_net_input_bytes over the window ÷ joins; writes/join: its evalsha calls ÷ joins; B/write: the bytes ÷ those calls; alone ms: one join with nothing else outstanding. {clock.Elapsed.TotalSeconds:F0} s in all."));
         if (options.Json)
         {
             Console.WriteLine(BenchReport.ToJson(rows, new { machine.cores, machine.os, machine.runtime, machine.loadAtStart, totalSeconds = Math.Round(clock.Elapsed.TotalSeconds) }));

@@ -19,12 +19,12 @@ public static class BenchReport
 
     public static string Table(IReadOnlyList<BenchRow> rows)
     {
-        string[] header = ["players", "reached", "joins", "s", "joins/s", "battles/s", "B written/join", "writes/join", "p50 ms", "p99 ms", "RSS MB", "redis MB", "errors", "load"];
+        string[] header = ["players", "reached", "joins", "s", "joins/s", "battles/s", "B written/join", "writes/join", "B/write", "p50 ms", "p99 ms", "alone ms", "RSS MB", "redis MB", "errors", "load"];
         var lines = rows.Select(r => new[]
         {
             Inv($"{r.Players}"), Inv($"{r.PopulationReached} ({r.PopulatedBy})"), Inv($"{r.Joins}"), Inv($"{r.Seconds:F1}"),
-            Inv($"{r.JoinsPerSecond:F1}"), Inv($"{r.BattlesPerSecond:F2}"), Inv($"{r.WriteBytesPerJoin:N0}"), Inv($"{r.StorageWritesPerJoin:F2}"),
-            Inv($"{r.P50JoinMs:F1}"), Inv($"{r.P99JoinMs:F1}"), Inv($"{r.RssMb:F0}"), Inv($"{r.RedisUsedMb:F1}"), Inv($"{r.Errors}"), Inv($"{r.Load1:F2}"),
+            Inv($"{r.JoinsPerSecond:F1}"), Inv($"{r.BattlesPerSecond:F2}"), Inv($"{r.WriteBytesPerJoin:N0}"), Inv($"{r.StorageWritesPerJoin:F2}"), Inv($"{r.BytesPerWrite:N0}"),
+            Inv($"{r.P50JoinMs:F1}"), Inv($"{r.P99JoinMs:F1}"), Inv($"{r.SerialJoinMs:F1}"), Inv($"{r.RssMb:F0}"), Inv($"{r.RedisUsedMb:F1}"), Inv($"{r.Errors}"), Inv($"{r.Load1:F2}"),
         }).ToList();
         var widths = header.Select((h, i) => Math.Max(h.Length, lines.Select(l => l[i].Length).DefaultIfEmpty(0).Max())).ToArray();
         var text = new StringBuilder();

@@ -28,6 +28,7 @@ public sealed class Churn(IMatchmaking matchmaking, IClusterClient client, Battl
     private int _target = int.MaxValue;
     private TaskCompletionSource _reached = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly long[] _joinStarted = new long[concurrency];
     private Task[] _running = [];
 
     /// <summary>Joins counted since the last <see cref="Mark"/>.</summary>
@@ -35,11 +36,20 @@ public sealed class Churn(IMatchmaking matchmaking, IClusterClient client, Battl
 
     public double SecondsSinceMark => Stopwatch.GetElapsedTime(Volatile.Read(ref _markedAt)).TotalSeconds;
 
+    /// <summary>Players free to join before the churn starts (the rest of a battle ended beforehand).</summary>
+    public void AddIdle(IEnumerable<BenchPlayer> players)
+    {
+        foreach (var player in players)
+        {
+            _idle.Writer.TryWrite(player);
+        }
+    }
+
     public void Start()
     {
         board.BattleStarted += Wake;
         Mark();
-        _running = [.. Enumerable.Range(0, concurrency).Select(_ => Task.Run(WorkAsync)), Task.Run(FeedAsync)];
+        _running = [.. Enumerable.Range(0, concurrency).Select(i => Task.Run(() => WorkAsync(i))), Task.Run(FeedAsync)];
     }
 
     /// <summary>Starts counting afresh (the window after the warm-up) and answers what was counted since the last mark.</summary>
@@ -47,8 +57,12 @@ public sealed class Churn(IMatchmaking matchmaking, IClusterClient client, Battl
     {
         lock (_lock)
         {
+            // Joins still on their way at the mark, with their age so far (BenchRow counts those older than every answer).
+            var now = Stopwatch.GetTimestamp();
+            var unanswered = Enumerable.Range(0, _joinStarted.Length).Select(i => Volatile.Read(ref _joinStarted[i])).Where(t => t != 0 && t >= _markedAt).Select(t => Stopwatch.GetElapsedTime(t, now).TotalMilliseconds).ToArray();
             var counts = new ChurnCounts(
-                _joins, SecondsSinceMark, board.Started - _battlesAtMark, [.. _latencies], new SortedDictionary<string, int>(_errors), _sentBack, _leaves);
+                _joins, SecondsSinceMark, board.Started - _battlesAtMark, [.. _latencies], new SortedDictionary<string, int>(_errors),
+                _sentBack, _leaves, unanswered);
             _latencies.Clear();
             _errors.Clear();
             _joins = _sentBack = _leaves = 0;
@@ -94,7 +108,7 @@ public sealed class Churn(IMatchmaking matchmaking, IClusterClient client, Battl
         await Task.WhenAll(ends);
     }
 
-    private async Task WorkAsync()
+    private async Task WorkAsync(int worker)
     {
         while (!_stop.IsCancellationRequested)
         {
@@ -110,6 +124,7 @@ public sealed class Churn(IMatchmaking matchmaking, IClusterClient client, Battl
 
             Wake();
             var started = Stopwatch.GetTimestamp();
+            Volatile.Write(ref _joinStarted[worker], started);
             PlayerStatus status;
             try
             {
@@ -117,11 +132,21 @@ public sealed class Churn(IMatchmaking matchmaking, IClusterClient client, Battl
             }
             catch (Exception ex)
             {
+                Volatile.Write(ref _joinStarted[worker], 0);
+                lock (_lock)
+                {
+                    if (started >= _markedAt)
+                    {
+                        _latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds); // the player waited that long for an error
+                    }
+                }
+
                 Count("join " + ex.GetType().Name);
                 _idle.Writer.TryWrite(player); // tried again later, as a client would
                 continue;
             }
 
+            Volatile.Write(ref _joinStarted[worker], 0);
             var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             lock (_lock)
             {
@@ -146,9 +171,12 @@ public sealed class Churn(IMatchmaking matchmaking, IClusterClient client, Battl
             {
                 try
                 {
-                    await matchmaking.LeaveAsync(player.UserId);
-                    Interlocked.Increment(ref _leaves);
-                    _idle.Writer.TryWrite(player); // changed their mind; joins again later
+                    // Changed their mind: joins again later. Unless matched meanwhile: then the battle's end frees them.
+                    if ((await matchmaking.LeaveAsync(player.UserId)).State != PlayerState.InBattle)
+                    {
+                        Interlocked.Increment(ref _leaves);
+                        _idle.Writer.TryWrite(player);
+                    }
                 }
                 catch (Exception ex)
                 {
@@ -231,6 +259,10 @@ public sealed class Churn(IMatchmaking matchmaking, IClusterClient client, Battl
     }
 }
 
-/// <summary>What one stretch of churn did: joins answered, battles formed, each join's latency (ms), errors by kind.</summary>
+/// <summary>
+/// What one stretch of churn did: joins answered, battles formed, each join's latency (ms: answered or failed), errors
+/// by kind, and the age of each join begun in it and still unanswered at its end.
+/// </summary>
 public sealed record ChurnCounts(
-    int Joins, double Seconds, long BattlesStarted, IReadOnlyList<double> LatenciesMs, SortedDictionary<string, int> Errors, int SentBack, int Leaves);
+    int Joins, double Seconds, long BattlesStarted, IReadOnlyList<double> LatenciesMs, SortedDictionary<string, int> Errors, int SentBack, int Leaves,
+    IReadOnlyList<double> UnansweredMs);

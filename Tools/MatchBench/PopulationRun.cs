@@ -22,13 +22,15 @@ public sealed class PopulationRun(BenchOptions options, MatchApis.Api api, int p
 
         var notes = new List<string>();
         var (reached, populatedBy) = await PopulateAsync(matchmaking, board, population, notes, cancellationToken);
-        progress(Inv($"{players} players: {reached} up by {populatedBy} in {clock.Elapsed.TotalSeconds:F1} s; warming up"));
+        progress(Inv($"{players} players: {reached} up by {populatedBy} in {clock.Elapsed.TotalSeconds:F1} s"));
 
         var churn = new Churn(matchmaking, cluster.Client, board, options.Concurrency, options.LeaveFraction, players);
+        var serialJoinMs = await SerialJoinsAsync(matchmaking, cluster.Client, board, churn);
+        progress(Inv($"{players} players: a join alone takes {serialJoinMs:F1} ms; warming up"));
         churn.Start();
         RedisCounters before, after;
         ChurnCounts window;
-        MatchStats end;
+        MatchStats? end;
         try
         {
             await churn.WaitAsync(options.WarmupJoins, options.WarmupSeconds, cancellationToken);
@@ -38,7 +40,7 @@ public sealed class PopulationRun(BenchOptions options, MatchApis.Api api, int p
             await churn.WaitAsync(options.Joins, options.Seconds, cancellationToken);
             after = await redis.ReadAsync();
             window = churn.Mark();
-            end = await matchmaking.GetStatsAsync();
+            end = await TryStatsAsync(matchmaking);
         }
         finally
         {
@@ -50,12 +52,28 @@ public sealed class PopulationRun(BenchOptions options, MatchApis.Api api, int p
             notes.Add("no join was answered in the window");
         }
 
+        var answeredMax = window.LatenciesMs.DefaultIfEmpty(0).Max();
+        if (window.UnansweredMs.Count(ms => ms > answeredMax) is > 0 and var slow)
+        {
+            notes.Add(Inv($"{slow} joins still unanswered at the window's end, the oldest for {window.UnansweredMs.Max() / 1000:F1} s: counted in the latencies at their age so far, so p50/p99 are lower bounds"));
+        }
+
+        if (window.Errors.Keys.Any(k => k.Contains("Timeout", StringComparison.Ordinal)))
+        {
+            notes.Add("joins timed out (Orleans' 30 s response timeout): counted in the latencies at the time they failed");
+        }
+
+        if (end is null)
+        {
+            notes.Add("the end-of-window stats call timed out");
+        }
+
         if (window.SentBack > 0)
         {
             notes.Add(Inv($"{window.SentBack} joins were sent back into a battle that had ended"));
         }
 
-        var row = BenchRow.From(players, reached, populatedBy, options.Concurrency, window, before, after, end, ResidentMb(), notes);
+        var row = BenchRow.From(players, reached, populatedBy, options.Concurrency, window, serialJoinMs, before, after, end, ResidentMb(), notes);
         progress(Inv($"{players} players: {row.Joins} joins in {row.Seconds:F1} s, {clock.Elapsed.TotalSeconds:F0} s in all"));
         return row;
     }
@@ -95,6 +113,45 @@ public sealed class PopulationRun(BenchOptions options, MatchApis.Api api, int p
         }
 
         return (joined, "joins");
+    }
+
+    /// <summary>
+    /// What one join costs with nothing else outstanding: one battle ended, then its players joined one at a time (up to
+    /// 5, or 15 s), the median. Its players not joined here go to the churn.
+    /// </summary>
+    private static async Task<double> SerialJoinsAsync(IMatchmaking matchmaking, IClusterClient client, BattleBoard board, Churn churn)
+    {
+        if (!board.TryTakeOldest(out var battle))
+        {
+            return 0;
+        }
+
+        await client.GetGrain<IBenchBattleGrain>(battle.BattleId).EndAsync();
+        var players = battle.Players.Select(p => new BenchPlayer(p.UserId, p.UserName, p.TankClass)).ToArray();
+        var times = new List<double>();
+        var budget = Stopwatch.StartNew();
+        var joined = 0;
+        while (joined < Math.Min(5, players.Length) && budget.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            var started = Stopwatch.GetTimestamp();
+            await matchmaking.JoinAsync(players[joined++]);
+            times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        churn.AddIdle(players.Skip(joined));
+        return BenchRow.Percentile([.. times.Order()], 50);
+    }
+
+    private static async Task<MatchStats?> TryStatsAsync(IMatchmaking matchmaking)
+    {
+        try
+        {
+            return await matchmaking.GetStatsAsync();
+        }
+        catch (TimeoutException)
+        {
+            return null; // behind the joins in a grain that cannot keep up
+        }
     }
 
     private static readonly string[] TankClassNames = [.. TankClasses.All().Select(c => c.Name)];
