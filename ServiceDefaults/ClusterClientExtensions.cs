@@ -20,7 +20,7 @@ public static class ClusterClientExtensions
         {
             if (redis.IsConfigured)
             {
-                client.UseRedisClustering(redis.ConnectionString!);
+                client.UseRedisClustering(o => o.ConfigurationOptions = redis.ToConfigurationOptions());
             }
             else
             {

@@ -15,6 +15,8 @@ public static partial class OptionNames
         ["Gateway.Tcp", "TcpGatewayOptions.cs"],
         ["Gateway.Udp", "UdpGatewayOptions.cs"],
         ["Protocol", "Netcode", "NetcodeOptions.cs"],
+        ["ServiceDefaults", "RedisOptions.cs"],
+        ["ServiceDefaults", "ClusterOptions.cs"],
     ];
 
     /// <summary>Section name → property names (e.g. UdpGateway → Port, MetricsPort, ServerAddress, ...).</summary>
