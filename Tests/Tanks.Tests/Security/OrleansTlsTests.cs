@@ -18,8 +18,11 @@ namespace Tanks.Tests.Security;
 /// </summary>
 public sealed class TlsSiloFixture : IAsyncLifetime
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("tanks-tls-").FullName;
+    private readonly string _dir = System.IO.Directory.CreateTempSubdirectory("tanks-tls-").FullName;
     private OrleansTlsTestAuthority _ca = null!;
+
+    /// <summary>A scratch directory for certificate files, removed with the fixture.</summary>
+    public string Directory => _dir;
     private OrleansTlsTestAuthority _foreignCa = null!;
 
     public OrleansTlsOptions Member { get; private set; } = null!;
@@ -79,7 +82,7 @@ public sealed class TlsSiloFixture : IAsyncLifetime
     }
 
     /// <summary>An Orleans client of this cluster; <paramref name="tls"/> sets up its TLS (or none); its warnings go to <paramref name="warned"/>.</summary>
-    public IHost BuildClient(Action<IClientBuilder> tls, Action<string>? warned = null)
+    public IHost BuildClient(Action<IClientBuilder> tls, Action<string>? warned = null, IPEndPoint? gateway = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -89,7 +92,7 @@ public sealed class TlsSiloFixture : IAsyncLifetime
         }
         builder.UseOrleansClient(client =>
         {
-            client.UseStaticClustering(GatewayEndpoint)
+            client.UseStaticClustering(gateway ?? GatewayEndpoint)
                 .Configure<Orleans.Configuration.ClusterOptions>(o =>
                 {
                     o.ClusterId = ClusterId;
@@ -106,7 +109,7 @@ public sealed class TlsSiloFixture : IAsyncLifetime
         Silo.Dispose();
         _ca.Dispose();
         _foreignCa.Dispose();
-        Directory.Delete(_dir, recursive: true);
+        System.IO.Directory.Delete(_dir, recursive: true);
     }
 
     private sealed class CollectingLoggerProvider(Action<string> lines) : ILoggerProvider
@@ -182,10 +185,25 @@ public sealed class OrleansTlsTests(TlsSiloFixture cluster) : IClassFixture<TlsS
     [Fact]
     public async Task A_client_with_a_certificate_of_another_CA_cannot_connect()
     {
-        cluster.SiloWarnings.Clear(); // this class's tests run one at a time
         await AssertRefusedAsync(c => c.UseOrleansTls(cluster.Foreign));
+    }
 
-        Assert.Contains(cluster.SiloWarnings, line => line.Contains("refused a peer's certificate 'CN=tanks-member'", StringComparison.Ordinal));
+    [Fact]
+    public async Task A_client_that_trusts_the_silo_but_presents_a_certificate_of_another_CA_is_refused_by_the_silo()
+    {
+        // Unlike the client above (which already refuses the silo's certificate), this one finishes its side of the
+        // handshake, so the refusal is the silo's own check of the client's certificate.
+        var credentials = OrleansTlsCredentials.Load(cluster.Member);
+        var stranger = OrleansTlsCredentials.Load(cluster.Foreign).Certificate;
+        cluster.SiloWarnings.Clear(); // this class's tests run one at a time
+        await AssertRefusedAsync(c => c.UseTls(stranger, tls =>
+        {
+            tls.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
+            tls.ClientCertificateMode = RemoteCertificateMode.RequireCertificate;
+            tls.RemoteCertificateValidation = new OrleansTlsPeerValidator(credentials).Validate;
+        }));
+
+        Assert.Contains(cluster.SiloWarnings, line => line.StartsWith("Orleans TLS: refused a peer's certificate 'CN=tanks-member'", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -203,6 +221,50 @@ public sealed class OrleansTlsTests(TlsSiloFixture cluster) : IClassFixture<TlsS
         var hosts = await member.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(Bound);
         Assert.Equal(cluster.SiloEndpoint, Assert.Single(hosts).Key.Endpoint); // the stranger never became a member
         await member.StopAsync();
+    }
+
+    [Fact]
+    public async Task The_certificates_the_chart_issues_let_a_silo_and_a_client_talk()
+    {
+        var chart = ChartCertificates(Path.Combine(cluster.Directory, "chart"));
+        var gateway = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
+        using var silo = cluster.BuildSilo(chart, new IPEndPoint(IPAddress.Loopback, FreePort.Next()), gateway, primary: null);
+        await silo.StartAsync().WaitAsync(Bound);
+        using var client = cluster.BuildClient(c => c.UseOrleansTls(chart), gateway: gateway);
+        await client.StartAsync().WaitAsync(Bound);
+
+        Assert.Null(await UserGrain(client).GetProfileAsync().WaitAsync(Bound));
+
+        await client.StopAsync();
+        await silo.StopAsync();
+    }
+
+    /// <summary>The chart's generated Secret (helm template) written out as the files the pods mount.</summary>
+    private static OrleansTlsOptions ChartCertificates(string directory)
+    {
+        var helm = RequiredTool.Find("helm", "bash .ci/install-tools.sh installs it into .tools/bin");
+        var info = new System.Diagnostics.ProcessStartInfo(helm, ["template", "t", Path.Combine(Repo.Root, "helm", "tanks"),
+            "--namespace", "games", "--show-only", "templates/orleans-tls-secret.yaml"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var yaml = process.StandardOutput.ReadToEnd();
+        var errors = process.StandardError.ReadToEnd();
+        Assert.True(process.WaitForExit(60_000) && process.ExitCode == 0, errors);
+
+        Directory.CreateDirectory(directory);
+        foreach (var key in new[] { "ca.crt", "tls.crt", "tls.key" })
+        {
+            var value = System.Text.RegularExpressions.Regex.Match(yaml, $@"^  {System.Text.RegularExpressions.Regex.Escape(key)}: (\S+)$",
+                System.Text.RegularExpressions.RegexOptions.Multiline).Groups[1].Value;
+            File.WriteAllBytes(Path.Combine(directory, key), Convert.FromBase64String(value));
+        }
+
+        return new OrleansTlsOptions
+        {
+            Enabled = true,
+            CertificatePath = Path.Combine(directory, "tls.crt"),
+            KeyPath = Path.Combine(directory, "tls.key"),
+            CaCertificatePath = Path.Combine(directory, "ca.crt"),
+        };
     }
 
     private static IUserGrain UserGrain(IHost host)
