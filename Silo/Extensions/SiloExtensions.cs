@@ -76,6 +76,7 @@ public static partial class SiloExtensions
             });
             silo.AddDashboard();
             silo.AddTanksCallFilters();
+            silo.UseOrleansTls(builder.Configuration.GetOrleansTlsOptions()); // mutual TLS with the cluster's CA (off by default)
         });
 
         builder.Services.AddOptions<DrainOptions>().BindConfiguration(DrainOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

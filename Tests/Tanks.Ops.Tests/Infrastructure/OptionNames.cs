@@ -17,6 +17,7 @@ public static partial class OptionNames
         ["Protocol", "Netcode", "NetcodeOptions.cs"],
         ["ServiceDefaults", "RedisOptions.cs"],
         ["ServiceDefaults", "ClusterOptions.cs"],
+        ["ServiceDefaults", "OrleansTlsOptions.cs"],
     ];
 
     /// <summary>Section name → property names (e.g. UdpGateway → Port, MetricsPort, ServerAddress, ...).</summary>

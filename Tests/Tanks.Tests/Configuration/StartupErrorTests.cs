@@ -85,7 +85,7 @@ public sealed class StartupErrorTests
         AssertNoStackTrace(output);
     }
 
-    private static void AssertNoStackTrace(string output)
+    internal static void AssertNoStackTrace(string output)
     {
         Assert.DoesNotContain("   at ", output);
         Assert.DoesNotContain("Unhandled exception", output);
