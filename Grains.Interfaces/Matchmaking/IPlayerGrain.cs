@@ -42,6 +42,7 @@ public interface IPlayerGrain : IGrainWithIntegerKey
 
     /// <summary>The player's platoon (leader's user id), 0 when alone.</summary>
     [Alias("GetPlatoon")]
+    [Orleans.Concurrency.AlwaysInterleave] // reads only; a platoon grain asks it while the player grain waits on that platoon
     Task<long> GetPlatoonAsync();
 
     /// <summary>The player's gateway asks to hear of platoon changes for them (renew on each connect; observers are not durable).</summary>
@@ -54,5 +55,6 @@ public interface IPlayerGrain : IGrainWithIntegerKey
 
     /// <summary>Passes a platoon notice to the player's gateway, if one is attached (platoon grains call this).</summary>
     [Alias("Notify")]
+    [Orleans.Concurrency.AlwaysInterleave] // touches no state; a platoon grain tells it while the player grain waits on that platoon
     Task NotifyAsync(PlatoonNotice notice);
 }

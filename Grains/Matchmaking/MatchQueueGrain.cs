@@ -494,55 +494,63 @@ public sealed partial class MatchQueueGrain(
 
         // Stored first: if this silo dies now, the next activation knows these battles and their players.
         await FlushAsync(throwOnFailure: false);
-        var pointers = new List<Task>();
-        foreach (var assignment in assignments)
+        // All started at once (each placed, and counted on its silo, before the next is placed): a pass that formed many
+        // battles holds the shard's joins up for one start's round trip, not one per battle.
+        var starts = new Task[assignments.Count];
+        for (var i = 0; i < assignments.Count; i++)
         {
             var silo = PickSilo();
+            if (silo is not null)
+            {
+                _battleSilo[assignments[i].BattleId] = silo.ToParsableString();
+                RequestContext.Set(IPlacementDirector.PlacementHintKey, silo); // read when the call's message is made, below
+            }
+
             try
             {
-                if (silo is not null)
-                {
-                    RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
-                }
-
-                await GrainFactory.GetGrain<ISessionGrain>(assignment.BattleId).StartAsync(assignment).WaitAsync(StartTimeout);
-                if (silo is not null)
-                {
-                    _battleSilo[assignment.BattleId] = silo.ToParsableString();
-                }
-
-                LogBattleStarted(logger, assignment.BattleId, assignment.Players.Length, Shard, silo?.ToString() ?? "any");
-                _observers!.Notify(o => o.BattleStarted(assignment));
-                foreach (var player in assignment.Players)
-                {
-                    pointers.Add(GrainFactory.GetGrain<IPlayerGrain>(player.UserId).MatchedAsync(assignment.BattleId, Shard).WaitAsync(PlayerCallTimeout));
-                }
-            }
-            catch (Exception ex)
-            {
-                // Not started (its first checkpoint could not be stored, or its silo did not answer): the players are
-                // free at once; should it have started after all, the sweep finds it running and it learns it was given up.
-                LogBattleStartFailed(logger, ex, assignment.BattleId);
-                Release(assignment.BattleId, settled: false);
-                await FlushAsync(throwOnFailure: false);
+                starts[i] = GrainFactory.GetGrain<ISessionGrain>(assignments[i].BattleId).StartAsync(assignments[i]).WaitAsync(StartTimeout);
             }
             finally
             {
                 RequestContext.Remove(IPlacementDirector.PlacementHintKey);
-                _starting.Remove(assignment.BattleId);
-                _startedSince[assignment.BattleId] = time.GetUtcNow();
             }
         }
 
-        // The pointers are a convenience of the player grains (the shard answers for its battles either way): a failed one is only logged.
         try
         {
-            await Task.WhenAll(pointers);
+            await Task.WhenAll(starts);
         }
-        catch (Exception ex)
+        catch
         {
-            LogPointerFailed(logger, ex.GetType().Name);
+            // each start's outcome is looked at below
         }
+
+        for (var i = 0; i < assignments.Count; i++)
+        {
+            var assignment = assignments[i];
+            _starting.Remove(assignment.BattleId);
+            _startedSince[assignment.BattleId] = time.GetUtcNow();
+            if (starts[i].IsCompletedSuccessfully)
+            {
+                LogBattleStarted(logger, assignment.BattleId, assignment.Players.Length, Shard, _battleSilo.GetValueOrDefault(assignment.BattleId) ?? "any");
+                _observers!.Notify(o => o.BattleStarted(assignment));
+                // Not awaited: a player grain may be waiting on this shard (its join) while this turn runs; awaiting it here
+                // would hold both until the timeout. The shard answers for its battles either way.
+                foreach (var player in assignment.Players)
+                {
+                    Forget(GrainFactory.GetGrain<IPlayerGrain>(player.UserId).MatchedAsync(assignment.BattleId, Shard).WaitAsync(PlayerCallTimeout));
+                }
+            }
+            else
+            {
+                // Not started (its first checkpoint could not be stored, or its silo did not answer): the players are
+                // free at once; should it have started after all, the sweep finds it running and it learns it was given up.
+                LogBattleStartFailed(logger, starts[i].Exception?.InnerException ?? new TimeoutException(), assignment.BattleId);
+                Release(assignment.BattleId, settled: false);
+            }
+        }
+
+        await FlushAsync(throwOnFailure: false);
     }
 
     private static void AddTeam(ImmutableArray<BattlePlayer>.Builder players, FormedBattle battle, IReadOnlyList<TicketMember> team, int teamIndex, int firstSlot)
