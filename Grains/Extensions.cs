@@ -28,7 +28,15 @@ public static class Extensions
             .ValidateOnStart();
         services.TryAddSingleton(GrainClock.System);
         services.AddSingleton<Sessions.SiloBattles>();
+        services.TryAddSingleton<Matchmaking.IMatchStore, Matchmaking.MemoryMatchStore>();
         return services;
+    }
+
+    /// <summary>The queue shards keep their tickets and battles in Redis hashes (with Redis clustering; the default is in memory).</summary>
+    public static ISiloBuilder AddRedisMatchStore(this ISiloBuilder silo, StackExchange.Redis.ConfigurationOptions options)
+    {
+        silo.Services.AddSingleton<Matchmaking.IMatchStore>(new Matchmaking.RedisMatchStore(options));
+        return silo;
     }
 
     /// <summary>The silo side of the grains: battle placement (spread by the registry, never onto a draining silo).</summary>

@@ -25,6 +25,9 @@ internal sealed class GameClient(UdpConnection connection, string userName)
 
     public ClientPhase Phase;
 
+    /// <summary>The queue shard that last answered for the player (-1: ask their player grain): polled there while queued.</summary>
+    public int Shard = -1;
+
     /// <summary>The battle this gateway serves the player in (set with <see cref="ClientPhase.InBattle"/>).</summary>
     public BattleRoom? Room;
 

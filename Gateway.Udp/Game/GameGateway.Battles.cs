@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Tanks.Grains.Interfaces.Matchmaking;
 using Tanks.Grains.Interfaces.Sessions;
 
 namespace Tanks.Gateway.Udp.Game;
@@ -66,20 +67,36 @@ internal sealed partial class GameGateway
             return;
         }
 
-        ImmutableArray<PlayerStatus> statuses;
+        // One call per shard for the players it answered for last; the others (just queued, a platoon waiting for its
+        // members) through their own player grain.
+        var polls = queued.GroupBy(c => c.Shard).Select(PollAsync).ToArray();
+        foreach (var answers in await Task.WhenAll(polls))
+        {
+            foreach (var (client, status) in answers)
+            {
+                await ApplyStatusAsync(client, status, answer: false, enterBattle: true);
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<(GameClient Client, PlayerStatus Status)>> PollAsync(IGrouping<int, GameClient> clients)
+    {
         try
         {
-            statuses = await Registry.GetPlayerStatusesAsync([.. queued.Select(c => c.UserId)]);
+            if (clients.Key >= 0)
+            {
+                var statuses = await _cluster.GetGrain<IMatchQueueGrain>(clients.Key)
+                    .GetStatusesAsync([.. clients.Select(c => c.UserId)]).WaitAsync(RequestTimeout);
+                return [.. clients.Zip(statuses)];
+            }
+
+            var each = await Task.WhenAll(clients.Select(c => Player(c.UserId).GetStatusAsync().WaitAsync(RequestTimeout)));
+            return [.. clients.Zip(each)];
         }
         catch (Exception ex)
         {
-            Log.RegistryCallFailed(_logger, ex, "GetPlayerStatuses", 0);
-            return;
-        }
-
-        for (var i = 0; i < queued.Count && i < statuses.Length; i++)
-        {
-            await ApplyStatusAsync(queued[i], statuses[i], answer: false, enterBattle: true);
+            Log.RegistryCallFailed(_logger, ex, "GetStatuses", 0);
+            return [];
         }
     }
 

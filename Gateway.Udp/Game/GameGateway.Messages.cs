@@ -1,5 +1,6 @@
 using Tanks.Gateway.Udp.Payloads;
 using Tanks.Grains.Interfaces;
+using Tanks.Grains.Interfaces.Matchmaking;
 using Tanks.Grains.Interfaces.Sessions;
 using Tanks.Protocol.Game;
 
@@ -191,7 +192,7 @@ internal sealed partial class GameGateway
     {
         try
         {
-            var status = await Registry.JoinQueueAsync(client.UserId, client.UserName, tankClass);
+            var status = await Player(client.UserId).JoinQueueAsync(client.UserName, tankClass).WaitAsync(RequestTimeout);
             await ApplyStatusAsync(client, status, answer: true, enterBattle: true);
         }
         catch (Exception ex) when (Unavailable(ex) is { } reason)
@@ -215,7 +216,7 @@ internal sealed partial class GameGateway
     {
         try
         {
-            var status = await Registry.LeaveQueueAsync(client.UserId);
+            var status = await Player(client.UserId).LeaveQueueAsync().WaitAsync(RequestTimeout);
             await ApplyStatusAsync(client, status, answer: true, enterBattle: false);
         }
         catch (Exception ex) when (Unavailable(ex) is { } reason)
@@ -254,6 +255,7 @@ internal sealed partial class GameGateway
             }
 
             client.Phase = status.State == PlayerState.Queued ? ClientPhase.Queued : ClientPhase.Idle;
+            client.Shard = status.Shard;
         }
 
         if (status.State != PlayerState.InBattle || answer)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Tanks.Gateway.Udp.Payloads;
+using Tanks.Grains.Interfaces.Matchmaking;
 using Tanks.Grains.Interfaces.Sessions;
 using Tanks.Protocol.Auth;
 
@@ -39,6 +40,12 @@ internal sealed partial class GameGateway : IPayloadHandler, IMatchObserver
     public bool DeltaSnapshots => _options.DeltaSnapshots;
 
     private ISessionRegistryGrain Registry => _cluster.GetGrain<ISessionRegistryGrain>(ISessionRegistryGrain.SingletonKey);
+
+    /// <summary>Queue requests go to the player's own grain (and on to their shard), never through the registry.</summary>
+    private IPlayerGrain Player(long userId) => _cluster.GetGrain<IPlayerGrain>(userId);
+
+    /// <summary>Bounds every matchmaking call a client's request makes, so a slow cluster delays an answer, never holds a request forever.</summary>
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>The connection layer this handler sends through (set once, before the socket opens).</summary>
     public void Attach(IUdpSender sender) => _sender = sender;
@@ -98,21 +105,19 @@ internal sealed partial class GameGateway : IPayloadHandler, IMatchObserver
             }
         }
 
-        if (queued)
-        {
-            _ = LeaveQueueQuietlyAsync(client.UserId);
-        }
+        // Out of the queue and out of a platoon, whatever the phase (a platoon member in a battle stays in the battle).
+        _ = DisconnectedQuietlyAsync(client.UserId);
     }
 
-    private async Task LeaveQueueQuietlyAsync(long userId)
+    private async Task DisconnectedQuietlyAsync(long userId)
     {
         try
         {
-            await Registry.LeaveQueueAsync(userId);
+            await Player(userId).DisconnectedAsync().WaitAsync(RequestTimeout);
         }
         catch (Exception ex)
         {
-            Log.RegistryCallFailed(_logger, ex, "LeaveQueue", userId);
+            Log.RegistryCallFailed(_logger, ex, "Disconnected", userId);
         }
     }
 }

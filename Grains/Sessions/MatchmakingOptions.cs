@@ -26,10 +26,10 @@ public sealed class MatchmakingOptions
     /// <summary>
     /// Queue shards: each matches its own tickets on its own timer, on whichever silo it lives. A player queues in the shard
     /// of their user id (a platoon in its leader's). More shards match more joins in parallel; fewer give each a larger pool
-    /// to find close ratings in. docs/operations.md has the sizing table.
+    /// to find close ratings in, so one (the default) until the joins call for more: docs/operations.md has the sizing table.
     /// </summary>
     [Range(1, 4096)]
-    public int Shards { get; set; } = 4;
+    public int Shards { get; set; } = 1;
 
     /// <summary>The built-in map battles are fought on (Game/Maps: crossroads, duel).</summary>
     [Required]

@@ -211,8 +211,10 @@ public sealed partial class SessionGrain
         var kind = winner < 0 ? BattleOutcomeKind.Draw : winner == player.Team ? BattleOutcomeKind.Win : BattleOutcomeKind.Loss;
         try
         {
+            var (opponentRating, opponentDeviation) = summary.Reason == AbortedReason ? (0, 0) : Opponents(player.Team);
             await GrainFactory.GetGrain<IUserGrain>(userName).RecordBattleAsync(new BattleOutcome(
-                BattleId, kind, player.Kills, player.DamageDealt, player.DamageReceived, player.Shots, player.Hits, player.Survived))
+                BattleId, kind, player.Kills, player.DamageDealt, player.DamageReceived, player.Shots, player.Hits, player.Survived,
+                opponentRating, opponentDeviation))
                 .WaitAsync(RegistryCallTimeout);
             return true;
         }
@@ -222,6 +224,13 @@ public sealed partial class SessionGrain
             LogRecordFailed(logger, ex, BattleId, userId, _settleAttempts + 1);
             return false;
         }
+    }
+
+    /// <summary>The other team as one opponent for the rating update; (0, 0), unrated, when it was matched without ratings.</summary>
+    private (double Rating, double Deviation) Opponents(int team)
+    {
+        var others = _assignment?.Players.Where(p => p.Team != team && p.Deviation > 0).Select(p => (p.Rating, p.Deviation)).ToList();
+        return others is { Count: > 0 } ? Matchmaking.Glicko2.Composite(others) : (0, 0);
     }
 
     private async Task<bool> TryPersistAsync()

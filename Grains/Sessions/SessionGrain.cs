@@ -6,6 +6,7 @@ using Orleans.Runtime;
 using Orleans.Storage;
 using Orleans.Utilities;
 using Tanks.Game;
+using Tanks.Grains.Interfaces.Matchmaking;
 using Tanks.Grains.Interfaces.Sessions;
 
 namespace Tanks.Grains.Sessions;
@@ -490,7 +491,8 @@ public sealed partial class SessionGrain(
         }
     }
 
-    private ISessionRegistryGrain Registry => GrainFactory.GetGrain<ISessionRegistryGrain>(ISessionRegistryGrain.SingletonKey);
+    /// <summary>The queue shard that formed this battle and owns it until it is settled.</summary>
+    private IMatchQueueGrain Registry => GrainFactory.GetGrain<IMatchQueueGrain>(_assignment?.Shard ?? checkpoint.State.Assignment?.Shard ?? 0);
 
     private static int ClassIndex(TankClass[] classes, string name)
     {

@@ -34,6 +34,7 @@ public static partial class SiloExtensions
                     o => o.ConfigurationOptions = StorageConnection(redis.ConnectionString!));
                 silo.AddRedisGrainStorage(StorageNames.Battles,
                     o => o.ConfigurationOptions = StorageConnection(redis.ConnectionString!));
+                silo.AddRedisMatchStore(StorageConnection(redis.ConnectionString!));
                 ConfigureEndpoints(silo, cluster);
             }
             else

@@ -33,6 +33,7 @@ public sealed class FailoverTests : IAsyncLifetime
         {
             silo.AddRedisGrainStorage(StorageNames.Accounts, o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
             silo.AddRedisGrainStorage(StorageNames.Battles, o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
+            silo.AddRedisMatchStore(ConfigurationOptions.Parse(redis));
             silo.AddTanksGrains();
             silo.Services.Configure<SessionOptions>(o =>
             {
