@@ -47,9 +47,9 @@ public sealed partial class PlatoonGrain(
 
     private List<PlatoonSeat> Members => state.State.Members;
 
-    private IMatchQueueGrain Shard => GrainFactory.GetGrain<IMatchQueueGrain>((int)(LeaderId % Math.Max(1, options.Value.Shards)));
+    private int ShardNumber => PlayerGrain.ShardOf(LeaderId, options.Value.Shards);
 
-    private int ShardNumber => (int)(LeaderId % Math.Max(1, options.Value.Shards));
+    private IMatchQueueGrain Shard => GrainFactory.GetGrain<IMatchQueueGrain>(ShardNumber);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -305,16 +305,24 @@ public sealed partial class PlatoonGrain(
         var status = await Shard.EnqueueAsync(Ticket()).WaitAsync(CallTimeout); // a changed tank keeps the ticket's place
         if (status.State != PlayerState.Queued)
         {
-            // A member is still in a battle of the shard: not queued; the answer sends the caller back into it.
+            // A member is still in a battle of the shard (they left it early): not queued. They are not ready; the others
+            // wait for them to queue again after it.
             state.State.Queued = false;
-            seat.Ready = null;
+            var statuses = await Shard.GetStatusesAsync([.. Members.Select(m => m.UserId)]).WaitAsync(CallTimeout);
+            for (var i = 0; i < Members.Count && i < statuses.Length; i++)
+            {
+                if (statuses[i].State == PlayerState.InBattle)
+                {
+                    Members[i].Ready = null;
+                }
+            }
+
             await SaveAsync();
-        }
-        else
-        {
-            LogQueued(logger, LeaderId, Members.Count, ShardNumber);
+            TellMembers();
+            return seat.Ready is null ? status : Waiting();
         }
 
+        LogQueued(logger, LeaderId, Members.Count, ShardNumber);
         TellMembers();
         return status;
     }
