@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Prometheus;
 using Tanks.Grains.Accounts;
+using Tanks.Grains.Matchmaking;
 using Tanks.Grains.Sessions;
 
 namespace Tanks.Silo;
@@ -52,6 +53,29 @@ public sealed class TanksMeterExporter : IHostedService, IDisposable
             Buckets = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
         });
 
+    private static readonly Gauge MatchQueued = Metrics.CreateGauge(
+        "tanks_match_queued_players", "Players waiting in each queue shard (on the silo the shard runs on).",
+        new GaugeConfiguration { LabelNames = ["shard"] });
+
+    private static readonly Histogram MatchWait = Metrics.CreateHistogram(
+        "tanks_match_wait_seconds", "How long each matched ticket (a player or a platoon) waited, by queue shard.",
+        new HistogramConfiguration { LabelNames = ["shard"], Buckets = [1, 2, 5, 10, 20, 30, 45, 60, 90, 120, 300] });
+
+    private static readonly Histogram MatchRatingRange = Metrics.CreateHistogram(
+        "tanks_match_rating_range", "Highest minus lowest skill rating among a formed battle's players.",
+        new HistogramConfiguration { Buckets = [25, 50, 100, 200, 400, 800, 1600] });
+
+    private static readonly Histogram MatchTeamGap = Metrics.CreateHistogram(
+        "tanks_match_team_rating_gap", "The two teams' mean skill ratings apart in a formed battle.",
+        new HistogramConfiguration { Buckets = [5, 10, 25, 50, 100, 200, 400] });
+
+    private static readonly Counter MatchFormed = Metrics.CreateCounter(
+        "tanks_match_battles_formed_total", "Battles formed, by queue shard.",
+        new CounterConfiguration { LabelNames = ["shard"] });
+
+    private static readonly Gauge MatchShards = Metrics.CreateGauge(
+        "tanks_match_shards_active", "Queue shards active on this silo.");
+
     private readonly MeterListener _listener = new();
 
     public static void ExcludeFromGenericAdapter()
@@ -72,6 +96,9 @@ public sealed class TanksMeterExporter : IHostedService, IDisposable
         Logins.WithLabels("ok"); // present at zero from the first scrape
         Checkpoints.WithLabels("ok");
         Checkpoints.WithLabels("failed");
+        MatchQueued.WithLabels("0"); // shard 0 always exists; other shards appear with their first player
+        MatchWait.WithLabels("0");
+        MatchFormed.WithLabels("0");
         return Task.CompletedTask;
     }
 
@@ -94,9 +121,20 @@ public sealed class TanksMeterExporter : IHostedService, IDisposable
 
     private static void OnDoubleMeasurement(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
     {
-        if (instrument.Name == BattleMetrics.TickDuration)
+        switch (instrument.Name)
         {
-            TickDuration.Observe(value);
+            case BattleMetrics.TickDuration:
+                TickDuration.Observe(value);
+                break;
+            case MatchMetrics.Wait:
+                MatchWait.WithLabels(Tag(tags, "shard")).Observe(value);
+                break;
+            case MatchMetrics.RatingRange:
+                MatchRatingRange.Observe(value);
+                break;
+            case MatchMetrics.TeamGap:
+                MatchTeamGap.Observe(value);
+                break;
         }
     }
 
@@ -127,6 +165,15 @@ public sealed class TanksMeterExporter : IHostedService, IDisposable
                 break;
             case BattleMetrics.RegistryActive:
                 RegistryActive.Inc(value);
+                break;
+            case MatchMetrics.Queued:
+                MatchQueued.WithLabels(Tag(tags, "shard")).Inc(value);
+                break;
+            case MatchMetrics.Formed:
+                MatchFormed.WithLabels(Tag(tags, "shard")).Inc(value);
+                break;
+            case MatchMetrics.ShardsActive:
+                MatchShards.Inc(value);
                 break;
             case BattleMetrics.Checkpoints:
                 Checkpoints.WithLabels(Tag(tags, "result")).Inc(value);

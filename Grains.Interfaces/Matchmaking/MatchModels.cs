@@ -38,7 +38,7 @@ public sealed record MatchTicket(
     public const int MaxPlatoonSize = 3;
 }
 
-/// <summary>One shard's figures: queued tickets and players, live battles it owns and their players, battles formed so far.</summary>
+/// <summary>One shard's figures: queued tickets and players, live battles it owns and their players, battles formed so far, the silo it runs on.</summary>
 [GenerateSerializer, Immutable, Alias("Tanks.ShardStats")]
 public sealed record ShardStats(
     [property: Id(0)] int Shard,
@@ -46,4 +46,5 @@ public sealed record ShardStats(
     [property: Id(2)] int LiveBattles,
     [property: Id(3)] int PlayersInBattle,
     [property: Id(4)] long BattlesStarted,
-    [property: Id(5)] int QueuedTickets);
+    [property: Id(5)] int QueuedTickets,
+    [property: Id(6)] string? Silo = null);

@@ -30,6 +30,7 @@ public sealed partial class MatchQueueGrain(
     IOptions<MatchmakingOptions> options,
     IOptions<Orleans.Configuration.ClusterOptions> cluster,
     IClusterMembershipService membership,
+    ILocalSiloDetails localSilo,
     GrainClock time,
     ILogger<MatchQueueGrain> logger)
     : Grain, IMatchQueueGrain
@@ -222,7 +223,8 @@ public sealed partial class MatchQueueGrain(
     }
 
     public Task<ShardStats> GetStatsAsync()
-        => Task.FromResult(new ShardStats(Shard, _queuedPlayers, _battles.Values.Count(b => !b.Ended), _playerBattles.Count, _battlesStarted, _tickets.Count));
+        => Task.FromResult(new ShardStats(Shard, _queuedPlayers, _battles.Values.Count(b => !b.Ended), _playerBattles.Count, _battlesStarted, _tickets.Count,
+            localSilo.SiloAddress.ToParsableString()));
 
     private PlayerStatus Status(long userId)
     {

@@ -37,6 +37,12 @@ public static class MetricCatalog
         ["tanks_battle_checkpoints_total"] = [Silo],
         ["tanks_battle_result_retries_total"] = [Silo],
         ["tanks_registry_active"] = [Silo],
+        ["tanks_match_queued_players"] = [Silo],
+        ["tanks_match_wait_seconds"] = [Silo],
+        ["tanks_match_rating_range"] = [Silo],
+        ["tanks_match_team_rating_gap"] = [Silo],
+        ["tanks_match_battles_formed_total"] = [Silo],
+        ["tanks_match_shards_active"] = [Silo],
 
         // Gateway.Tcp (prometheus-net)
         ["tanks_tcp_connections_open"] = [GatewayTcp],
@@ -92,7 +98,8 @@ public static class MetricCatalog
     /// <summary>Histograms: queries use their _bucket/_sum/_count series.</summary>
     public static readonly IReadOnlySet<string> Histograms = new HashSet<string>(StringComparer.Ordinal)
     {
-        "tanks_tcp_request_duration_seconds", "tanks_tick_duration_seconds",
+        "tanks_tcp_request_duration_seconds", "tanks_tick_duration_seconds", "tanks_match_wait_seconds", "tanks_match_rating_range",
+        "tanks_match_team_rating_gap",
     };
 
     /// <summary>The metric names checked in queries (redis_* come from redis_exporter, up/time() from Prometheus).</summary>

@@ -88,7 +88,7 @@ public sealed class FailoverTests : IAsyncLifetime
         // SIGKILL-like: the silo vanishes with the battle. The next call resumes it elsewhere from its checkpoint.
         await _cluster.KillSiloAsync(target);
         var lastTickSent = observer.Snapshot().Max(f => f.Tick);
-        var resumed = await UntilAsync(async () =>
+        var resumed = await Eventually.UntilAsync(async () =>
         {
             var status = await battle.SubscribeAsync(reference).WaitAsync(TimeSpan.FromSeconds(3));
             return status.Phase == BattlePhase.Running ? status : null;
@@ -107,13 +107,13 @@ public sealed class FailoverTests : IAsyncLifetime
         Assert.Equal("Time", summary.Reason);
         foreach (var (name, id) in names.Zip(ids))
         {
-            var stats = await UntilAsync(async () =>
+            var stats = await Eventually.UntilAsync(async () =>
             {
                 var s = (await Client.GetGrain<IUserGrain>(name).GetProfileAsync())!.Stats;
                 return s is { Battles: > 0 } ? s : null;
             });
             Assert.Equal(1, stats.Battles);
-            Assert.Equal(PlayerState.Idle, (await UntilAsync(async () =>
+            Assert.Equal(PlayerState.Idle, (await Eventually.UntilAsync(async () =>
             {
                 var s = await Registry.GetPlayerStatusAsync(id);
                 return s.State == PlayerState.Idle ? s : null;
@@ -143,7 +143,7 @@ public sealed class FailoverTests : IAsyncLifetime
         // The registry's sweep finds it unknown and frees both players; they can queue again at once.
         foreach (var id in ids)
         {
-            await UntilAsync(async () =>
+            await Eventually.UntilAsync(async () =>
             {
                 var s = await Registry.GetPlayerStatusAsync(id);
                 return s.State == PlayerState.Idle ? s : null;
@@ -177,39 +177,12 @@ public sealed class FailoverTests : IAsyncLifetime
             await Registry.JoinQueueAsync(ids[i], names[i], "medium");
         }
 
-        var status = await UntilAsync(async () =>
+        var status = await Eventually.UntilAsync(async () =>
         {
             var s = await Registry.GetPlayerStatusAsync(ids[0]);
             return s.State == PlayerState.InBattle ? s : null;
         });
         return (names, ids, status.BattleId);
-    }
-
-    /// <summary>Polls until <paramref name="probe"/> answers (exceptions count as no answer), bounded at 60 s.</summary>
-    private static async Task<T> UntilAsync<T>(Func<Task<T?>> probe)
-        where T : class
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            try
-            {
-                if (await probe() is { } result)
-                {
-                    return result;
-                }
-            }
-            catch (Exception) when (DateTime.UtcNow < deadline)
-            {
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("condition not met within 60 s");
-            }
-
-            await Task.Delay(100);
-        }
     }
 
     private sealed class RecordingObserver : ISessionObserver
@@ -232,9 +205,9 @@ public sealed class FailoverTests : IAsyncLifetime
 
         public void OnBattleEnded(BattleSummary summary) => Ended.TrySetResult(summary);
 
-        public Task WaitForFramesAsync(int count) => UntilAsync(() => Task.FromResult(_frames.Count >= count ? this : null));
+        public Task WaitForFramesAsync(int count) => Eventually.UntilAsync(() => Task.FromResult(_frames.Count >= count ? this : null));
 
         public Task<BattleFrame> WaitForEpochAsync(int epoch)
-            => UntilAsync(() => Task.FromResult(_frames.Where(f => f.Epoch == epoch).OrderBy(f => f.Tick).FirstOrDefault()));
+            => Eventually.UntilAsync(() => Task.FromResult(_frames.Where(f => f.Epoch == epoch).OrderBy(f => f.Tick).FirstOrDefault()));
     }
 }
