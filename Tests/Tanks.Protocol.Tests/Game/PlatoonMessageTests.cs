@@ -130,4 +130,12 @@ public sealed class PlatoonMessageTests
         Assert.True(GameProtocol.IsClientToServer(GameMessageType.PlatoonKick));
         Assert.False(GameProtocol.IsClientToServer(GameMessageType.PlatoonUpdate));
     }
+
+    [Fact]
+    public void The_documented_example_is_what_the_writer_writes()
+    {
+        var n = new PlatoonUpdateMessage(PlatoonUpdateKind.Update, PlatoonResultCode.Ok, PlatoonUpdateFlags.None, 5,
+            [new PlatoonMemberEntry(5, PlatoonMemberFlags.Ready, "ann"), new PlatoonMemberEntry(6, PlatoonMemberFlags.None, "bob")]).WriteTo(_buffer);
+        Assert.Equal("86010000000500000000000000020500000000000000010361" + "6E6E0600000000000000000362" + "6F62", Convert.ToHexString(_buffer, 0, n));
+    }
 }
