@@ -314,7 +314,10 @@ public sealed class ReliabilityCluster : IAsyncDisposable
         return scrapes.Sum(m => m?.Value(metric) ?? 0);
     }
 
-    /// <summary>Where each battle (SessionGrain activation, by battle id) and the registry live now, by silo slot; from the management grain.</summary>
+    /// <summary>
+    /// Where each battle (SessionGrain activation, by battle id) and the matchmaker (queue shard 0, the only shard the
+    /// harness runs: it queues, matches and owns the battles) live now, by silo slot; from the management grain.
+    /// </summary>
     public async Task<Placement> PlacementAsync()
     {
         var stats = await Management().GetDetailedGrainStatistics().WaitAsync(CallTimeout);
@@ -323,7 +326,7 @@ public sealed class ReliabilityCluster : IAsyncDisposable
         foreach (var s in stats)
         {
             var slot = _silos.FindIndex(x => x.SiloPort == s.SiloAddress.Endpoint.Port);
-            if (s.GrainType.Contains("SessionRegistryGrain", StringComparison.Ordinal))
+            if (s.GrainType.Contains("MatchQueueGrain", StringComparison.Ordinal))
             {
                 registry = slot;
             }
@@ -645,7 +648,7 @@ public sealed class ReliabilityCluster : IAsyncDisposable
     }
 }
 
-/// <summary>Battle id → silo slot of its activation, and the registry's slot (null: not active anywhere).</summary>
+/// <summary>Battle id → silo slot of its activation, and the matchmaker's (queue shard 0) slot (null: not active anywhere).</summary>
 public sealed record Placement(IReadOnlyDictionary<Guid, int> Battles, int? Registry)
 {
     public int[] BattlesPerSilo(int silos)
