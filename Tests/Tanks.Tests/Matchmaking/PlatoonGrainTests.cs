@@ -229,4 +229,54 @@ public sealed class PlatoonGrainTests(PlatoonCluster fixture)
         Assert.True(solo.QueuePosition >= 1);
         await fixture.Player(leaderId).LeaveQueueAsync();
     }
+
+    [Fact]
+    public async Task A_queued_platoon_is_formed_into_one_battle_on_one_team()
+    {
+        var ((leaderId, leaderName), members) = await PlatoonAsync(1);
+        var solos = new List<(long Id, string Name)>();
+        while (solos.Count < 2)
+        {
+            var player = await fixture.NewPlayerAsync();
+            if (PlayerGrain.ShardOf(player.Id, 2) == PlayerGrain.ShardOf(leaderId, 2))
+            {
+                solos.Add(player); // the platoon's shard: the leader's
+            }
+        }
+
+        await fixture.Player(leaderId).JoinQueueAsync(leaderName, "heavy");
+        await fixture.Player(members[0].Id).JoinQueueAsync(members[0].Name, "light");
+        foreach (var solo in solos)
+        {
+            await fixture.Player(solo.Id).JoinQueueAsync(solo.Name, "medium");
+        }
+
+        // Polled at the shard, as the gateway polls queued players (a player grain asked while the shard's match turn
+        // waits on that very player grain would wait for it: see the report on MatchedAsync).
+        var everyone = new[] { leaderId, members[0].Id, solos[0].Id, solos[1].Id };
+        var shard = fixture.Client.GetGrain<IMatchQueueGrain>(PlayerGrain.ShardOf(leaderId, 2));
+        var statuses = default(System.Collections.Immutable.ImmutableArray<PlayerStatus>);
+        await PlatoonCluster.UntilAsync(async () =>
+        {
+            statuses = await shard.GetStatusesAsync([.. everyone]);
+            return statuses.All(s => s.State == PlayerState.InBattle);
+        }, "the 2v2");
+
+        var battleId = statuses[0].BattleId;
+        Assert.All(statuses, s => Assert.Equal(battleId, s.BattleId));
+        var info = await fixture.Client.GetGrain<ISessionGrain>(battleId).GetInfoAsync();
+        Assert.NotNull(info);
+        var team = info.Assignment.Players.ToDictionary(p => p.UserId, p => p.Team);
+        Assert.Equal(everyone.Order(), team.Keys.Order());
+        Assert.Equal(team[leaderId], team[members[0].Id]);
+        Assert.Equal(1 - team[leaderId], team[solos[0].Id]);
+        Assert.Equal(1 - team[leaderId], team[solos[1].Id]);
+
+        // Matched: nobody in the platoon is ready any more; after the battle each queues again.
+        Assert.Equal(PlayerState.InBattle, (await fixture.Platoon(leaderId).GetStatusAsync(members[0].Id)).State);
+        var view = await fixture.Platoon(leaderId).GetViewAsync();
+        Assert.False(view.Queued);
+        Assert.All(view.Members, m => Assert.False(m.Ready));
+        await fixture.Player(leaderId).DisconnectedAsync();
+    }
 }
