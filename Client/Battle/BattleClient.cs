@@ -30,6 +30,7 @@ public sealed class BattleClient : IDisposable
     private int _battleEnds;
     private int _platoonUpdates;
     private int _platoonReplies;
+    private PlatoonUpdateMessage? _lastPlatoonReply;
 
     public BattleClient(NetcodeUdpClient udp)
     {
@@ -252,7 +253,7 @@ public sealed class BattleClient : IDisposable
 
             if (Volatile.Read(ref _platoonReplies) != seen)
             {
-                return LastPlatoonUpdate!;
+                return Volatile.Read(ref _lastPlatoonReply)!; // not LastPlatoonUpdate: a push may have come right after
             }
 
             if (DateTime.UtcNow >= deadline)
@@ -348,6 +349,7 @@ public sealed class BattleClient : IDisposable
                 Interlocked.Increment(ref _platoonUpdates);
                 if (platoon.IsReply)
                 {
+                    Volatile.Write(ref _lastPlatoonReply, platoon);
                     Interlocked.Increment(ref _platoonReplies);
                 }
 

@@ -23,7 +23,7 @@ public sealed class PlatoonEndToEndTests(BattleStack shared)
             // The gateway attaches its observer to each player's grain on connect: an invitation reaches the invitee at once.
             var invited = await leader.Game.InvitePlatoonAsync(memberName.ToUpperInvariant());
             Assert.Equal((PlatoonResultCode.Ok, PlatoonUpdateKind.Update), (invited.Result, invited.Kind));
-            Assert.True(invited.IsReply);
+            Assert.True(invited.IsReply, "the invite's answer");
             Assert.Equal([(leaderId, false), (memberId, true)], invited.Members.Select(m => (m.UserId, m.Invited)));
 
             var invitation = await member.Game.WaitForPlatoonUpdateAsync(u => u.Kind == PlatoonUpdateKind.Invited);
@@ -44,7 +44,7 @@ public sealed class PlatoonEndToEndTests(BattleStack shared)
             Assert.Equal(QueueState.Queued, queued.State);
             Assert.True(queued.Position >= 1, $"position {queued.Position}");
             var update = await member.Game.WaitForPlatoonUpdateAsync(u => u.Queued, after: seen);
-            Assert.All(update.Members, m => Assert.True(m.Ready));
+            Assert.All(update.Members, m => Assert.True(m.Ready, $"{m} ready"));
 
             // The member leaves: out of the queue, the leader told; the leader's client hears it is idle at its next poll.
             var left = await member.Game.LeavePlatoonAsync();
