@@ -14,9 +14,9 @@ public sealed class TcpGatewayOptions
     [Range(0, 65535)]
     public int MetricsPort { get; set; } = 8000;
 
-    /// <summary>Address to listen on; <c>*</c> means every interface (IPv4 and IPv6).</summary>
+    /// <summary>Address to listen on: loopback by default (a developer's machine); <c>*</c> means every interface (IPv4 and IPv6), as the image sets.</summary>
     [Required]
-    public string ListenAddress { get; set; } = "*";
+    public string ListenAddress { get; set; } = "127.0.0.1";
 
     /// <summary>A connection that starts no frame for this long is closed.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]

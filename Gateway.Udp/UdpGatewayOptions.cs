@@ -27,9 +27,9 @@ public sealed class UdpGatewayOptions
     [Range(0, 65535)]
     public int MetricsPort { get; set; } = 8001;
 
-    /// <summary>Address to bind; <c>*</c> means every interface (IPv6 dual-mode when available, else IPv4).</summary>
+    /// <summary>Address to bind: loopback by default (a developer's machine); <c>*</c> means every interface (IPv6 dual-mode when available, else IPv4), as the image sets.</summary>
     [Required]
-    public string ListenAddress { get; set; } = "*";
+    public string ListenAddress { get; set; } = "127.0.0.1";
 
     /// <summary>
     /// This server's address as tokens name it (the private token's address list must contain it). Unset: the

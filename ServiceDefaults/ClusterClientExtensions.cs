@@ -20,7 +20,7 @@ public static class ClusterClientExtensions
         {
             if (redis.IsConfigured)
             {
-                client.UseRedisClustering(redis.ConnectionString!);
+                client.UseRedisClustering(o => o.ConfigurationOptions = redis.ToConfigurationOptions());
             }
             else
             {
@@ -34,6 +34,7 @@ public static class ClusterClientExtensions
                 o.ServiceId = cluster.ServiceId;
             });
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+            client.UseOrleansTls(builder.Configuration.GetOrleansTlsOptions()); // mutual TLS with the cluster's CA (off by default)
             client.UseConnectionRetryFilter(async (_, cancellationToken) =>
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);

@@ -21,6 +21,14 @@ public sealed class ClusterOptions
     [Range(1, 65535)]
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>
+    /// Where the silo listens (silo-to-silo and Orleans gateway ports): loopback by default, so a developer's silo is
+    /// not on the network; <c>*</c> = every interface (the images and the chart set it). Unset advertised address: a
+    /// single IP here is also what other silos and clients are told.
+    /// </summary>
+    [Required]
+    public string ListenAddress { get; set; } = "127.0.0.1";
+
     /// <summary>The IP address other silos and clients use to reach this silo (the pod IP in Kubernetes).</summary>
     public string? AdvertisedAddress { get; set; }
 

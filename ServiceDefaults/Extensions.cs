@@ -43,6 +43,8 @@ public static class Extensions
         builder.Services.AddOptions<ClusterOptions>()
             .BindConfiguration(ClusterOptions.SectionName)
             .ValidateDataAnnotations()
+            .Validate(o => o.ListenAddress is "*" || System.Net.IPAddress.TryParse(o.ListenAddress, out _),
+                "Cluster:ListenAddress must be * or an IP address")
             .ValidateOnStart();
         builder.Services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.SectionName);
 

@@ -85,14 +85,18 @@ public static class ListenPreflightExtensions
         return services;
     }
 
-    /// <summary>The silo's Orleans ports: on 127.0.0.1 in embedded mode (localhost clustering), on every interface with Redis.</summary>
+    /// <summary>The silo's Orleans ports on <c>Cluster:ListenAddress</c>, and its HTTP port.</summary>
     public static IServiceCollection AddSiloListenChecks(this IServiceCollection services)
         => services.AddListenChecks(sp =>
         {
             var configuration = sp.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>();
             var cluster = configuration.GetClusterOptions();
-            var address = configuration.GetRedisOptions().IsConfigured ? "*" : "127.0.0.1";
-            List<ListenCheck> checks = [new("Cluster:SiloPort", address, cluster.SiloPort), new("Cluster:GatewayPort", address, cluster.GatewayPort)];
+            var address = cluster.ListenAddress;
+            List<ListenCheck> checks =
+            [
+                new("Cluster:SiloPort", address, cluster.SiloPort, AddressSetting: "Cluster:ListenAddress"),
+                new("Cluster:GatewayPort", address, cluster.GatewayPort, AddressSetting: "Cluster:ListenAddress"),
+            ];
             // The HTTP port (dashboard, metrics, health): Kestrel binds it only after Orleans has started.
             foreach (var url in (configuration["Urls"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {

@@ -39,10 +39,11 @@ public static partial class StartupErrors
             map(app);
             stopping = app.Lifetime.ApplicationStopping;
 
-            // Before the host starts: settings first (what ValidateOnStart would find), then the ports, so both are
-            // reported before a gateway waits for the cluster or Orleans binds deep inside its start.
+            // Before the host starts: settings first (what ValidateOnStart would find), then the ports, then Redis's
+            // credentials, so each is reported before a gateway waits for the cluster or Orleans binds deep inside its start.
             app.Services.GetService<IStartupValidator>()?.Validate();
             ListenPreflight.Run(app.Services);
+            RedisPreflight.Run(builder.Configuration);
             app.Run();
             return 0;
         }

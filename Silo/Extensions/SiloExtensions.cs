@@ -29,17 +29,21 @@ public static partial class SiloExtensions
         {
             if (redis.IsConfigured)
             {
-                silo.UseRedisClustering(redis.ConnectionString!);
+                silo.UseRedisClustering(o => o.ConfigurationOptions = redis.ToConfigurationOptions());
                 silo.AddRedisGrainStorage(StorageNames.Accounts,
-                    o => o.ConfigurationOptions = StorageConnection(redis.ConnectionString!));
+                    o => o.ConfigurationOptions = StorageConnection(redis));
                 silo.AddRedisGrainStorage(StorageNames.Battles,
-                    o => o.ConfigurationOptions = StorageConnection(redis.ConnectionString!));
-                silo.AddRedisMatchStore(StorageConnection(redis.ConnectionString!));
+                    o => o.ConfigurationOptions = StorageConnection(redis));
+                silo.AddRedisMatchStore(StorageConnection(redis));
                 ConfigureEndpoints(silo, cluster);
             }
             else
             {
                 silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, null, cluster.ServiceId, cluster.ClusterId);
+                if (cluster.ListenAddress is not "127.0.0.1")
+                {
+                    ListenOn(silo, cluster); // localhost clustering listens on loopback unless told otherwise
+                }
                 silo.AddMemoryGrainStorage(StorageNames.Accounts);
                 silo.AddMemoryGrainStorage(StorageNames.Battles);
             }
@@ -72,6 +76,7 @@ public static partial class SiloExtensions
             });
             silo.AddDashboard();
             silo.AddTanksCallFilters();
+            silo.UseOrleansTls(builder.Configuration.GetOrleansTlsOptions()); // mutual TLS with the cluster's CA (off by default)
         });
 
         builder.Services.AddOptions<DrainOptions>().BindConfiguration(DrainOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -102,7 +107,7 @@ public static partial class SiloExtensions
         var redis = app.Configuration.GetRedisOptions();
         if (redis.IsConfigured)
         {
-            LogRedisMode(app.Logger);
+            LogRedisMode(app.Logger, redis.Describe());
         }
         else
         {
@@ -132,9 +137,10 @@ public static partial class SiloExtensions
     /// by default), so grains answer <c>unavailable</c> inside the gateways' 5 s request timeout and a battle's outbox
     /// retries sooner. A timeout set in the connection string wins.
     /// </summary>
-    private static ConfigurationOptions StorageConnection(string connectionString)
+    private static ConfigurationOptions StorageConnection(RedisOptions redis)
     {
-        var options = ConfigurationOptions.Parse(connectionString);
+        var connectionString = redis.ConnectionString!;
+        var options = redis.ToConfigurationOptions();
         if (!connectionString.Contains("asyncTimeout", StringComparison.OrdinalIgnoreCase))
         {
             options.AsyncTimeout = 2000;
@@ -174,19 +180,45 @@ public static partial class SiloExtensions
 
     private static void ConfigureEndpoints(ISiloBuilder silo, Tanks.ServiceDefaults.ClusterOptions cluster)
     {
+        // A malformed Cluster:ListenAddress is options validation's to report (exit code 2): listen anywhere meanwhile.
+        var anyAddress = !IPAddress.TryParse(cluster.ListenAddress, out var listen);
         if (string.IsNullOrWhiteSpace(cluster.AdvertisedAddress))
         {
-            silo.ConfigureEndpoints(cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+            // Listening on one address: that is the one to tell the others (loopback for a cluster on one machine).
+            if (anyAddress)
+            {
+                silo.ConfigureEndpoints(cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+            }
+            else
+            {
+                silo.ConfigureEndpoints(listen!, cluster.SiloPort, cluster.GatewayPort);
+            }
         }
         else if (IPAddress.TryParse(cluster.AdvertisedAddress, out var address))
         {
-            silo.ConfigureEndpoints(address, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+            silo.ConfigureEndpoints(address, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: anyAddress);
         }
         else
         {
             silo.ConfigureEndpoints(cluster.AdvertisedAddress, cluster.SiloPort, cluster.GatewayPort,
-                System.Net.Sockets.AddressFamily.InterNetwork, listenOnAnyHostAddress: true);
+                System.Net.Sockets.AddressFamily.InterNetwork, listenOnAnyHostAddress: anyAddress);
         }
+
+        if (!anyAddress)
+        {
+            ListenOn(silo, cluster);
+        }
+    }
+
+    /// <summary>Both Orleans ports on <c>Cluster:ListenAddress</c>, whatever address is advertised.</summary>
+    private static void ListenOn(ISiloBuilder silo, Tanks.ServiceDefaults.ClusterOptions cluster)
+    {
+        var listen = IPAddress.TryParse(cluster.ListenAddress, out var ip) ? ip : IPAddress.Any;
+        silo.Configure<EndpointOptions>(o =>
+        {
+            o.SiloListeningEndpoint = new IPEndPoint(listen, cluster.SiloPort);
+            o.GatewayListeningEndpoint = new IPEndPoint(listen, cluster.GatewayPort);
+        });
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning,
@@ -194,6 +226,6 @@ public static partial class SiloExtensions
     private static partial void LogEmbeddedMode(ILogger logger);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information,
-        Message = "Redis mode: clustering and grain storage in Redis (accounts persist across restarts).")]
-    private static partial void LogRedisMode(ILogger logger);
+        Message = "Redis mode: clustering and grain storage in Redis at {Redis} (accounts persist across restarts).")]
+    private static partial void LogRedisMode(ILogger logger, string redis);
 }

@@ -213,7 +213,7 @@ public sealed class HelmChartTests
         var secret = ms.One("Secret", $"{F}-secrets");
         Assert.Equal("keep", AnnotationOf(secret, "helm.sh/resource-policy"));
         var data = Y.MapAt(secret.Doc, "data");
-        Assert.Equal(["dashboard-password", "dashboard-username", "jwt-signing-key", "netcode-private-key"], data.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["dashboard-password", "dashboard-username", "jwt-signing-key", "netcode-private-key", "redis-password"], data.Keys.Order(StringComparer.Ordinal));
         var jwt = System.Text.Encoding.ASCII.GetString(Convert.FromBase64String((string)data["jwt-signing-key"]!));
         Assert.True(Convert.FromBase64String(jwt).Length >= 32, "JWT key must be base64 of >= 32 bytes");
         var netcode = System.Text.Encoding.ASCII.GetString(Convert.FromBase64String((string)data["netcode-private-key"]!));

@@ -157,8 +157,11 @@ public sealed class RedisBackupTests
         Directory.GetFileSystemEntries(dir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
             .Select(f => File.Exists(f) ? $"{Path.GetRelativePath(dir, f)} {Sha256(f)}" : Path.GetRelativePath(dir, f) + "/"));
 
-    /// <summary>A redis-server on a free loopback port with the repo's redis.conf (dir moved to a temp dir).</summary>
-    private sealed class RedisFixture : IDisposable
+    /// <summary>
+    /// A redis-server on a free loopback port with the repo's redis.conf (dir and ACL file moved to a temp dir), started
+    /// as the chart and compose start it, through redis-start.sh: only user <c>tanks</c> with <see cref="Password"/>.
+    /// </summary>
+    internal sealed class RedisFixture : IDisposable
     {
         private readonly TempDir _tmp = new("tanks-redis-");
         private readonly int _port = Proc.FreeTcpPort();
@@ -169,9 +172,29 @@ public sealed class RedisBackupTests
             Directory.CreateDirectory(DataDir);
             var conf = Repo.Read("deploy", "redis", "redis.conf");
             Assert.Contains("\ndir /data\n", conf);
-            File.WriteAllText(_tmp.File("redis.conf"), conf.Replace("\ndir /data\n", $"\ndir {DataDir}\n", StringComparison.Ordinal));
+            Assert.Contains("\naclfile /run/redis/users.acl\n", conf);
+            File.WriteAllText(_tmp.File("redis.conf"), conf
+                .Replace("\ndir /data\n", $"\ndir {DataDir}\n", StringComparison.Ordinal)
+                .Replace("\naclfile /run/redis/users.acl\n", $"\naclfile {AclFile}\n", StringComparison.Ordinal));
             Start();
         }
+
+        public const string User = "tanks";
+
+        public string Password { get; } = "redis-" + Guid.NewGuid().ToString("N");
+
+        public string AclFile => _tmp.File("users.acl");
+
+        public int Port => _port;
+
+        /// <summary>What redis-start.sh needs (the chart's Redis container has the same).</summary>
+        public Dictionary<string, string?> StartEnvironment => new()
+        {
+            ["REDIS_PASSWORD"] = Password,
+            ["REDIS_USER"] = User,
+            ["REDIS_ACL_FILE"] = AclFile,
+            ["REDIS_SERVER"] = Tools.RedisServer,
+        };
 
         public string DataDir => _tmp.File("data");
 
@@ -181,7 +204,8 @@ public sealed class RedisBackupTests
 
         public void Start()
         {
-            _server = Proc.Start(Tools.RedisServer, [_tmp.File("redis.conf"), "--port", PortText, "--bind", "127.0.0.1"]);
+            _server = Proc.Start("sh", [Repo.Path("deploy", "redis", "redis-start.sh"), _tmp.File("redis.conf"), "--port", PortText, "--bind", "127.0.0.1"],
+                env: StartEnvironment);
             for (var i = 0; i < 100; i++)
             {
                 if (!_server.HasExited && TryCli(out var pong, "PING") && pong == "PONG")
@@ -221,7 +245,9 @@ public sealed class RedisBackupTests
 
         private bool TryCli(out string output, params string[] args)
         {
-            var r = Proc.Run(Tools.RedisCli, ["-h", "127.0.0.1", "-p", PortText, .. args], timeout: TimeSpan.FromSeconds(15));
+            // The password in REDISCLI_AUTH, as the jobs pass it: never on a command line.
+            var r = Proc.Run(Tools.RedisCli, ["-h", "127.0.0.1", "-p", PortText, "--user", User, .. args],
+                new Dictionary<string, string?> { ["REDISCLI_AUTH"] = Password }, TimeSpan.FromSeconds(15));
             output = r.StdOut.Trim();
             return r.ExitCode == 0 && !output.StartsWith("ERR", StringComparison.Ordinal) && !r.StdErr.Contains("Could not connect", StringComparison.Ordinal);
         }
@@ -236,6 +262,8 @@ public sealed class RedisBackupTests
             {
                 ["REDIS_HOST"] = "127.0.0.1",
                 ["REDIS_PORT"] = PortText,
+                ["REDIS_USER"] = User,
+                ["REDISCLI_AUTH"] = Password,
                 ["REDIS_DATA_DIR"] = DataDir,
                 ["BACKUP_DIR"] = BackupDir,
                 ["BACKUP_TIMEOUT_SECONDS"] = "60",

@@ -11,6 +11,7 @@ public sealed class RepoFilesTests
         { "deploy/redis/redis.conf", "helm/tanks/files/redis/redis.conf" },
         { "deploy/redis/backup.sh", "helm/tanks/files/redis/backup.sh" },
         { "deploy/redis/restore.sh", "helm/tanks/files/redis/restore.sh" },
+        { "deploy/redis/redis-start.sh", "helm/tanks/files/redis/redis-start.sh" },
         { "deploy/nginx/tanks-stream.conf", "helm/tanks/files/nginx/tanks-stream.conf" },
         { "deploy/nginx/nginx.conf", "helm/tanks/files/nginx/nginx.conf" },
         { "monitoring/prometheus/rules/tanks.rules.yml", "helm/tanks/files/prometheus/tanks.rules.yml" },

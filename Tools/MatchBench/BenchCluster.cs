@@ -24,7 +24,7 @@ public sealed class BenchCluster : IAsyncDisposable
     /// <summary>The first silo's services (its grain storage, its options).</summary>
     public IServiceProvider SiloServices => _cluster.Silos[0].SiloHost.Services;
 
-    public static async Task<BenchCluster> StartAsync(int silos, string redis, BattleBoard board)
+    public static async Task<BenchCluster> StartAsync(int silos, int shards, string redis, BattleBoard board)
     {
         var builder = new InProcessTestClusterBuilder((short)silos);
         builder.Options.ConfigureFileLogging = false;
@@ -32,8 +32,10 @@ public sealed class BenchCluster : IAsyncDisposable
         {
             silo.AddRedisGrainStorage(StorageNames.Accounts, o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
             silo.AddRedisGrainStorage(StorageNames.Battles, o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
+            silo.AddRedisMatchStore(ConfigurationOptions.Parse(redis));
             silo.AddTanksGrains();
             silo.Services.AddSingleton(board);
+            silo.Services.Configure<MatchmakingOptions>(o => o.Shards = shards);
             silo.Services.PostConfigure<GrainTypeOptions>(o => o.Classes.Remove(typeof(SessionGrain)));
         });
         var cluster = builder.Build();

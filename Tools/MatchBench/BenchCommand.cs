@@ -14,6 +14,7 @@ public static class BenchCommand
         var players = new Option<string>("--players") { Description = "populations to measure, comma-separated (players queued or in battle)", DefaultValueFactory = _ => "1000,10000,100000" };
         var api = new Option<string>("--api") { Description = "matchmaking design: " + string.Join(", ", MatchApis.All.Select(a => a.Name)), DefaultValueFactory = _ => defaults.Api };
         var silos = new Option<int>("--silos") { Description = "silos in the in-process cluster", DefaultValueFactory = _ => defaults.Silos };
+        var shards = new Option<int>("--shards") { Description = "queue shards (Matchmaking:Shards)", DefaultValueFactory = _ => defaults.Shards };
         var concurrency = new Option<int>("--concurrency") { Description = "joins outstanding at once (closed loop)", DefaultValueFactory = _ => defaults.Concurrency };
         var joins = new Option<int>("--joins") { Description = "the window ends after this many joins...", DefaultValueFactory = _ => defaults.Joins };
         var seconds = new Option<double>("--seconds") { Description = "...or after this many seconds", DefaultValueFactory = _ => defaults.Seconds };
@@ -26,7 +27,7 @@ public static class BenchCommand
         var json = new Option<bool>("--json") { Description = "print the rows as one JSON object on the last line" };
         var root = new RootCommand("Tanks matchmaking bench: joins/s, battles/s, bytes written per join and join latency at each population, on an in-process cluster with real Redis storage.")
         {
-            players, api, silos, concurrency, joins, seconds, warmupJoins, warmupSeconds, populateSeconds, byJoins, leavePercent, redis, json,
+            players, api, silos, shards, concurrency, joins, seconds, warmupJoins, warmupSeconds, populateSeconds, byJoins, leavePercent, redis, json,
         };
 
         var exit = 1;
@@ -42,6 +43,7 @@ public static class BenchCommand
                     Populations = ParsePopulations(parse.GetValue(players)!),
                     Api = design.Name,
                     Silos = InRange(parse.GetValue(silos), 1, 8, "--silos"),
+                    Shards = InRange(parse.GetValue(shards), 1, 4096, "--shards"),
                     Concurrency = InRange(parse.GetValue(concurrency), 1, 4096, "--concurrency"),
                     Joins = InRange(parse.GetValue(joins), 1, 1_000_000, "--joins"),
                     Seconds = InRange(parse.GetValue(seconds), 0.5, 600, "--seconds"),
@@ -104,7 +106,7 @@ public static class BenchCommand
             runtime = RuntimeInformation.FrameworkDescription,
             loadAtStart = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "",
         };
-        Console.WriteLine(Inv($"match bench, {design.Name}: {options.Silos} silo(s) in process, Redis storage ({options.RedisServer}), {options.Concurrency} joins outstanding, ")
+        Console.WriteLine(Inv($"match bench, {design.Name}: {options.Silos} silo(s) in process, {options.Shards} queue shard(s), Redis storage ({options.RedisServer}), {options.Concurrency} joins outstanding, ")
             + Inv($"window {options.Joins} joins or {options.Seconds:0.#} s after {options.WarmupJoins} joins or {options.WarmupSeconds:0.#} s of warm-up; ")
             + Inv($"{machine.cores} cores, load {machine.loadAtStart}"));
         var rows = new List<BenchRow>();

@@ -6,9 +6,12 @@ public sealed record BenchOptions
     public required IReadOnlyList<int> Populations { get; init; }
 
     /// <summary>The matchmaking design under test (<see cref="MatchApis"/>).</summary>
-    public string Api { get; init; } = "registry";
+    public string Api { get; init; } = "shards";
 
     public int Silos { get; init; } = 1;
+
+    /// <summary>Queue shards: four, so each holds a quarter of the population, as a deployment sized for it would.</summary>
+    public int Shards { get; init; } = 4;
 
     /// <summary>Joins outstanding at once (closed loop).</summary>
     public int Concurrency { get; init; } = 64;

@@ -10,7 +10,7 @@ public static class MatchApis
 
     public static IReadOnlyList<Api> All { get; } =
     [
-        new("registry", BattleOwner.Registry, cluster => new RegistryMatchmaking(cluster.Client, cluster.SiloServices)),
+        new("shards", BattleOwner.Shard, cluster => new ShardMatchmaking(cluster.Client, cluster.SiloServices)),
     ];
 
     public static Api? Find(string name) => All.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase));

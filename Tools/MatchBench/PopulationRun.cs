@@ -16,7 +16,7 @@ public sealed class PopulationRun(BenchOptions options, MatchApis.Api api, int p
         var clock = Stopwatch.StartNew();
         var board = new BattleBoard(api.Owner);
         await using var redis = await RedisProcess.StartAsync(options.RedisServer, cancellationToken);
-        await using var cluster = await BenchCluster.StartAsync(options.Silos, redis.ConnectionString, board);
+        await using var cluster = await BenchCluster.StartAsync(options.Silos, options.Shards, redis.ConnectionString, board);
         var matchmaking = api.Create(cluster);
         var population = Enumerable.Range(0, players).Select(Player).ToArray();
 

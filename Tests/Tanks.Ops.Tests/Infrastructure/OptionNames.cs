@@ -15,6 +15,9 @@ public static partial class OptionNames
         ["Gateway.Tcp", "TcpGatewayOptions.cs"],
         ["Gateway.Udp", "UdpGatewayOptions.cs"],
         ["Protocol", "Netcode", "NetcodeOptions.cs"],
+        ["ServiceDefaults", "RedisOptions.cs"],
+        ["ServiceDefaults", "ClusterOptions.cs"],
+        ["ServiceDefaults", "OrleansTlsOptions.cs"],
     ];
 
     /// <summary>Section name → property names (e.g. UdpGateway → Port, MetricsPort, ServerAddress, ...).</summary>

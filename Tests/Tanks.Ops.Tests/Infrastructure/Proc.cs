@@ -76,7 +76,7 @@ public static class Proc
     }
 
     /// <summary>Starts a long-running process (a server); the caller stops it with <see cref="Stop"/>.</summary>
-    public static Process Start(string file, IEnumerable<string> args, string? workDir = null)
+    public static Process Start(string file, IEnumerable<string> args, string? workDir = null, IDictionary<string, string?>? env = null)
     {
         var psi = new ProcessStartInfo(file)
         {
@@ -88,6 +88,11 @@ public static class Proc
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
+        }
+
+        foreach (var (k, v) in env ?? new Dictionary<string, string?>())
+        {
+            psi.Environment[k] = v;
         }
 
         var p = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {file}");

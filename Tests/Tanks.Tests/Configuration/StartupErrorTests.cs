@@ -18,6 +18,8 @@ public sealed class StartupErrorTests
     [InlineData("silo", "Cluster__ClusterId", "bad id!")]
     [InlineData("silo", "Silo__DrainTimeout", "01:00:00")]
     [InlineData("silo", "Cluster__ProbeTimeout", "soon")]
+    [InlineData("silo", "Cluster__ListenAddress", "not-an-address")]
+    [InlineData("silo", "Cluster__ListenAddress", "192.0.2.1")] // TEST-NET-1: an address of no machine here
     [InlineData("tcp", "TcpGateway__Port", "70000")]
     [InlineData("tcp", "TcpGateway__MetricsPort", "-1")]
     [InlineData("tcp", "TcpGateway__ListenAddress", "not-an-address")]
@@ -83,7 +85,7 @@ public sealed class StartupErrorTests
         AssertNoStackTrace(output);
     }
 
-    private static void AssertNoStackTrace(string output)
+    internal static void AssertNoStackTrace(string output)
     {
         Assert.DoesNotContain("   at ", output);
         Assert.DoesNotContain("Unhandled exception", output);

@@ -12,9 +12,12 @@ public sealed partial class TanksStack : IAsyncDisposable
     private readonly List<TanksProcess> _gateways = [];
     private readonly string _jwtKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
-    private TanksStack(string? redis)
+    private readonly IReadOnlyDictionary<string, string> _redisSettings;
+
+    private TanksStack(string? redis, IReadOnlyDictionary<string, string>? redisSettings)
     {
         Redis = redis;
+        _redisSettings = redisSettings ?? new Dictionary<string, string>();
         ClusterId = "test-" + Guid.NewGuid().ToString("N")[..8];
         SiloPort = FreePort.Next();
         OrleansGatewayPort = FreePort.Next();
@@ -38,9 +41,11 @@ public sealed partial class TanksStack : IAsyncDisposable
     /// <summary>Everything every process printed so far.</summary>
     public string AllOutput => string.Join("\n", _gateways.Select(g => g.Output).Prepend(Silo?.Output ?? ""));
 
-    public static async Task<TanksStack> StartAsync(string? redis = null, IReadOnlyDictionary<string, string>? siloSettings = null)
+    /// <summary>Starts the silo; <paramref name="redisSettings"/> (e.g. <see cref="RedisServer.Credentials"/>) go to every process of the stack.</summary>
+    public static async Task<TanksStack> StartAsync(string? redis = null, IReadOnlyDictionary<string, string>? siloSettings = null,
+        IReadOnlyDictionary<string, string>? redisSettings = null)
     {
-        var stack = new TanksStack(redis);
+        var stack = new TanksStack(redis, redisSettings);
         await stack.StartSiloAsync(siloSettings);
         return stack;
     }
@@ -114,6 +119,10 @@ public sealed partial class TanksStack : IAsyncDisposable
         if (Redis is not null)
         {
             env["Redis__ConnectionString"] = Redis;
+            foreach (var (k, v) in _redisSettings)
+            {
+                env[k] = v;
+            }
         }
 
         return env;

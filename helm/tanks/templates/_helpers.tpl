@@ -82,6 +82,37 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 {{- end }}
 
+{{/* Redis credentials of silo and gateways: the user, the password from the Secret (never a ConfigMap), TLS. */}}
+{{- define "tanks.redis.authEnv" -}}
+{{- if and .Values.redis.enabled (not .Values.redis.auth.enabled) }}
+{{- fail "redis.auth.enabled=false is only for an external Redis: the chart's Redis always requires a password" }}
+{{- end }}
+{{- if .Values.redis.auth.enabled }}
+- name: Redis__User
+  value: {{ .Values.redis.auth.user | quote }}
+- name: Redis__Password
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "tanks.secretName" . }}
+      key: redis-password
+{{- end }}
+{{- if .Values.redis.tls.enabled }}
+- name: Redis__Tls
+  value: "true"
+{{- end }}
+{{- end }}
+
+{{/* The same credentials for redis-cli (Redis pod, backup, restore): REDISCLI_AUTH, never a command-line argument. */}}
+{{- define "tanks.redis.cliAuthEnv" -}}
+- name: REDIS_USER
+  value: {{ .Values.redis.auth.user | quote }}
+- name: REDISCLI_AUTH
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "tanks.secretName" . }}
+      key: redis-password
+{{- end }}
+
 {{/* Redis data PVC of the StatefulSet's only replica (volumeClaimTemplate "data"). */}}
 {{- define "tanks.redis.dataClaim" -}}
 data-{{ include "tanks.redis.fullname" . }}-0
@@ -133,6 +164,7 @@ prometheus.io/path: /metrics
 {{- define "tanks.commonEnv" -}}
 - name: Redis__ConnectionString
   value: {{ include "tanks.redis.connectionString" . | quote }}
+{{- include "tanks.redis.authEnv" . | nindent 0 }}
 - name: Cluster__ClusterId
   value: {{ .Values.cluster.clusterId | quote }}
 - name: Cluster__ServiceId

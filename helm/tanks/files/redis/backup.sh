@@ -14,7 +14,7 @@
 # Any failure: a clear "backup FAILED: ..." message on stderr, the staging dir removed, exit code 1.
 #
 # Environment (defaults in brackets):
-#   REDIS_HOST [127.0.0.1]  REDIS_PORT [6379]  REDISCLI_AUTH (password, optional; read by redis-cli)
+#   REDIS_HOST [127.0.0.1]  REDIS_PORT [6379]  REDIS_USER (ACL user, e.g. tanks)  REDISCLI_AUTH (its password; read by redis-cli)
 #   REDIS_DATA_DIR [/data]       the Redis data dir as mounted here (must be the server's `dir`)
 #   BACKUP_DIR [/backup]         target directory (a PVC in Kubernetes)
 #   BACKUP_KEEP_HOURLY [48]  BACKUP_KEEP_DAILY [30]
@@ -93,11 +93,14 @@ fail() {
 }
 trap 'fail "unexpected error at line $LINENO (exit code $?)"' ERR
 
-rcli() { "$REDIS_CLI" -h "$REDIS_HOST" -p "$REDIS_PORT" --no-raw "$@" 2>&1 | sed 's/^(integer) //; s/^"\(.*\)"$/\1/'; }
-info_field() { "$REDIS_CLI" -h "$REDIS_HOST" -p "$REDIS_PORT" INFO persistence 2>/dev/null | tr -d '\r' | sed -n "s/^$1://p"; }
+# The password comes from REDISCLI_AUTH (read by redis-cli), never from the command line; the user is not secret.
+CLI=("$REDIS_CLI" -h "$REDIS_HOST" -p "$REDIS_PORT")
+if [ -n "${REDIS_USER:-}" ]; then CLI+=(--user "$REDIS_USER"); fi
+rcli() { "${CLI[@]}" --no-raw "$@" 2>&1 | sed 's/^(integer) //; s/^"\(.*\)"$/\1/'; }
+info_field() { "${CLI[@]}" INFO persistence 2>/dev/null | tr -d '\r' | sed -n "s/^$1://p"; }
 config_get() { # $1 = parameter, $2 = default
   local v
-  v="$("$REDIS_CLI" -h "$REDIS_HOST" -p "$REDIS_PORT" CONFIG GET "$1" 2>/dev/null | sed -n 2p)" || true
+  v="$("${CLI[@]}" CONFIG GET "$1" 2>/dev/null | sed -n 2p)" || true
   echo "${v:-$2}"
 }
 
@@ -183,7 +186,7 @@ rm -f "$STAGING/.check-rdb.log" "$STAGING/.check-aof.log"
   echo "created_utc=$STAMP"
   echo "redis_host=$REDIS_HOST:$REDIS_PORT"
   echo "redis_lastsave=$now_save"
-  echo "redis_version=$("$REDIS_CLI" -h "$REDIS_HOST" -p "$REDIS_PORT" INFO server | tr -d '\r' | sed -n 's/^redis_version://p')"
+  echo "redis_version=$("${CLI[@]}" INFO server | tr -d '\r' | sed -n 's/^redis_version://p')"
   echo "dbsize=$(rcli DBSIZE)"
   echo "aof_manifest=${manifest:-}"
 } > "$STAGING/backup.info"

@@ -15,6 +15,7 @@
 # the backup holds. Exit code 0 = restored; anything else = refused or failed, with a message on stderr.
 #
 # Environment: REDIS_DATA_DIR [/data], BACKUP_DIR [/backup], REDIS_HOST [127.0.0.1], REDIS_PORT [6379],
+#   REDIS_USER and REDISCLI_AUTH (the ACL user and its password, read by redis-cli: never on the command line),
 #   RESTORE_SKIP_SERVER_CHECK=1 to skip step 3 (only when you know the server is down but its address is
 #   taken by something else), REDIS_CLI / REDIS_CHECK_RDB / REDIS_CHECK_AOF tool overrides.
 set -Eeuo pipefail
@@ -75,7 +76,11 @@ log "redis-check-rdb$( [ $HAS_AOF = 1 ] && echo ' and redis-check-aof') OK"
 
 # --- 3. server must be down -----------------------------------------------------------------------------
 if [ "${RESTORE_SKIP_SERVER_CHECK:-0}" != 1 ] && command -v "$REDIS_CLI" >/dev/null 2>&1; then
-  if [ "$(timeout 5 "$REDIS_CLI" -h "$REDIS_HOST" -p "$REDIS_PORT" PING 2>/dev/null || true)" = PONG ]; then
+  cli=("$REDIS_CLI" -h "$REDIS_HOST" -p "$REDIS_PORT")
+  if [ -n "${REDIS_USER:-}" ]; then cli+=(--user "$REDIS_USER"); fi
+  # Any answer means a server runs there: PONG, or NOAUTH/WRONGPASS from one that wants other credentials.
+  reply="$(timeout 5 "${cli[@]}" PING 2>/dev/null || true)"
+  if [ -n "$reply" ]; then
     refuse "a Redis server answers on $REDIS_HOST:$REDIS_PORT: stop it first (kubectl scale statefulset <release>-redis --replicas=0)"
   fi
 fi

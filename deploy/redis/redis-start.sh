@@ -1,0 +1,1 @@
+../../helm/tanks/files/redis/redis-start.sh
