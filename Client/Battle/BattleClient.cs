@@ -28,6 +28,9 @@ public sealed class BattleClient : IDisposable
     private int _queueStatuses;
     private int _battleStarts;
     private int _battleEnds;
+    private int _platoonUpdates;
+    private int _platoonReplies;
+    private PlatoonUpdateMessage? _lastPlatoonReply;
 
     public BattleClient(NetcodeUdpClient udp)
     {
@@ -44,7 +47,22 @@ public sealed class BattleClient : IDisposable
 
     public event Action<BattleEndInfo>? BattleEnded;
 
+    /// <summary>
+    /// A <c>PlatoonUpdate</c> arrived: the answer to your platoon request (<see cref="PlatoonUpdateMessage.IsReply"/>), an
+    /// invitation (<see cref="PlatoonUpdateKind.Invited"/>) or your platoon changing.
+    /// </summary>
+    public event Action<PlatoonUpdateMessage>? PlatoonUpdated;
+
     public QueueStatusMessage? LastQueueStatus { get; private set; }
+
+    /// <summary>The newest <c>PlatoonUpdate</c> (an invitation included).</summary>
+    public PlatoonUpdateMessage? LastPlatoonUpdate { get; private set; }
+
+    /// <summary>Your platoon as last heard (null: none); invitations and refused requests do not change it.</summary>
+    public PlatoonUpdateMessage? Platoon { get; private set; }
+
+    /// <summary>How many <c>PlatoonUpdate</c>s arrived (for <see cref="WaitForPlatoonUpdateAsync"/>).</summary>
+    public int PlatoonUpdates => Volatile.Read(ref _platoonUpdates);
 
     /// <summary>The battle you are in (from the newest <c>BattleStart</c>); null before one and after its end.</summary>
     public BattleStartInfo? Battle { get; private set; }
@@ -102,6 +120,30 @@ public sealed class BattleClient : IDisposable
     /// <summary>Leaves the queue and returns the server's answer.</summary>
     public Task<QueueStatusMessage> LeaveQueueAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
         => RequestStatusAsync(buffer => EmptyMessage.Write(buffer, GameMessageType.LeaveQueue), timeout, cancellationToken);
+
+    /// <summary>Invites a player into your platoon (you lead it if you are in none) and returns the server's answer.</summary>
+    public Task<PlatoonUpdateMessage> InvitePlatoonAsync(string userName, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        => RequestPlatoonAsync(buffer => new PlatoonInviteMessage(userName).WriteTo(buffer), timeout, cancellationToken);
+
+    /// <summary>Accepts or declines the invitation of <paramref name="leaderId"/>'s platoon and returns the server's answer.</summary>
+    public Task<PlatoonUpdateMessage> AnswerPlatoonAsync(long leaderId, bool accept, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        => RequestPlatoonAsync(buffer => new PlatoonAnswerMessage(leaderId, accept).WriteTo(buffer), timeout, cancellationToken);
+
+    /// <summary>Leaves your platoon (as its leader: disbands it) and returns the server's answer.</summary>
+    public Task<PlatoonUpdateMessage> LeavePlatoonAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        => RequestPlatoonAsync(buffer => PlatoonLeaveMessage.Write(buffer), timeout, cancellationToken);
+
+    /// <summary>As the leader, removes a member (or withdraws an invitation) and returns the server's answer.</summary>
+    public Task<PlatoonUpdateMessage> KickAsync(long userId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        => RequestPlatoonAsync(buffer => new PlatoonKickMessage(userId).WriteTo(buffer), timeout, cancellationToken);
+
+    /// <summary>Waits for a <c>PlatoonUpdate</c> beyond the first <paramref name="after"/> ones that satisfies <paramref name="match"/> (the newest is tested).</summary>
+    public async Task<PlatoonUpdateMessage> WaitForPlatoonUpdateAsync(
+        Func<PlatoonUpdateMessage, bool> match, int after = 0, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        await WaitUntilAsync(() => PlatoonUpdates > after && LastPlatoonUpdate is { } last && match(last), timeout ?? TimeSpan.FromSeconds(10), "PlatoonUpdate", cancellationToken);
+        return LastPlatoonUpdate!;
+    }
 
     /// <summary>
     /// Sends this tick's controls: throttle and steering in -1..1 (+1 steers left), the turret's world yaw in radians, fire.
@@ -189,6 +231,38 @@ public sealed class BattleClient : IDisposable
         }
     }
 
+    /// <summary>Sends a platoon request, again each second until its answer (a <c>PlatoonUpdate</c> flagged reply) comes; repeats are harmless.</summary>
+    private async Task<PlatoonUpdateMessage> RequestPlatoonAsync(Func<byte[], int> write, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        var limit = timeout ?? TimeSpan.FromSeconds(10);
+        var deadline = DateTime.UtcNow + limit;
+        var seen = Volatile.Read(ref _platoonReplies);
+        while (true)
+        {
+            lock (_lock)
+            {
+                var length = write(_sendBuffer);
+                _udp.SendPayload(_sendBuffer.AsSpan(0, length));
+            }
+
+            var retryAt = DateTime.UtcNow + RetryPeriod;
+            while (Volatile.Read(ref _platoonReplies) == seen && DateTime.UtcNow < retryAt)
+            {
+                await Task.Delay(5, cancellationToken);
+            }
+
+            if (Volatile.Read(ref _platoonReplies) != seen)
+            {
+                return Volatile.Read(ref _lastPlatoonReply)!; // not LastPlatoonUpdate: a push may have come right after
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"no PlatoonUpdate answer within {limit}");
+            }
+        }
+    }
+
     private static async Task WaitUntilAsync(Func<bool> done, TimeSpan timeout, string what, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -258,6 +332,28 @@ public sealed class BattleClient : IDisposable
                 LastQueueStatus = status;
                 Interlocked.Increment(ref _queueStatuses);
                 QueueStatusReceived?.Invoke(status);
+                break;
+            case GameMessageType.PlatoonUpdate when PlatoonUpdateMessage.TryRead(payload, out var platoon) == GameMessageReadResult.Ok:
+                // A refused request says nothing about your platoon (the roster is the other platoon's, or none).
+                var refused = platoon!.IsReply && platoon.Result != PlatoonResultCode.Ok;
+                if (!refused && platoon.Kind == PlatoonUpdateKind.Disbanded)
+                {
+                    Platoon = null;
+                }
+                else if (!refused && platoon.Kind == PlatoonUpdateKind.Update && platoon.Members.Count > 0)
+                {
+                    Platoon = platoon;
+                }
+
+                LastPlatoonUpdate = platoon;
+                Interlocked.Increment(ref _platoonUpdates);
+                if (platoon.IsReply)
+                {
+                    Volatile.Write(ref _lastPlatoonReply, platoon);
+                    Interlocked.Increment(ref _platoonReplies);
+                }
+
+                PlatoonUpdated?.Invoke(platoon);
                 break;
             case GameMessageType.BattleStart when TryReadStart(payload, out var start):
                 lock (_lock)

@@ -35,6 +35,18 @@ internal sealed partial class GameGateway
             case GameMessageType.LeaveQueue:
                 Metrics.Message(GameMessageKind.LeaveQueue, OnLeaveQueue(client, payload));
                 break;
+            case GameMessageType.PlatoonInvite:
+                Metrics.Message(GameMessageKind.PlatoonInvite, OnPlatoonInvite(client, payload));
+                break;
+            case GameMessageType.PlatoonAnswer:
+                Metrics.Message(GameMessageKind.PlatoonAnswer, OnPlatoonAnswer(client, payload));
+                break;
+            case GameMessageType.PlatoonLeave:
+                Metrics.Message(GameMessageKind.PlatoonLeave, OnPlatoonLeave(client, payload));
+                break;
+            case GameMessageType.PlatoonKick:
+                Metrics.Message(GameMessageKind.PlatoonKick, OnPlatoonKick(client, payload));
+                break;
             default:
                 Metrics.Message(GameMessageKind.Leave, OnLeave(client, payload));
                 break;

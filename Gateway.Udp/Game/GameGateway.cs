@@ -64,6 +64,8 @@ internal sealed partial class GameGateway : IPayloadHandler, IMatchObserver
         {
             Drop(previous); // the old connection's disconnect has not reached us yet
         }
+
+        PlayerConnected(client);
     }
 
     public void OnDisconnected(in UdpConnection connection, UdpDisconnectReason reason)
@@ -93,6 +95,7 @@ internal sealed partial class GameGateway : IPayloadHandler, IMatchObserver
             client.LeaveBattle();
         }
 
+        PlayerGone(client);
         if (room is not null)
         {
             room.Idle(client.UserId, yaw);

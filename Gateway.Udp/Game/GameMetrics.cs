@@ -12,6 +12,11 @@ public enum GameMessageKind
 
     /// <summary>Not a client-to-server game message at all (too short, unknown type, wrong version, a server type).</summary>
     Unknown,
+
+    PlatoonInvite,
+    PlatoonAnswer,
+    PlatoonLeave,
+    PlatoonKick,
 }
 
 /// <summary>The <c>result</c> label: what the gateway did with a message.</summary>
@@ -33,7 +38,7 @@ public enum GameMessageResult
 /// <summary>Prometheus metrics of the game layer; every labelled child is resolved once, so the hot paths allocate nothing.</summary>
 public sealed class GameMetrics
 {
-    private static readonly string[] KindNames = ["join_queue", "leave_queue", "input", "leave", "unknown"];
+    private static readonly string[] KindNames = ["join_queue", "leave_queue", "input", "leave", "unknown", "platoon_invite", "platoon_answer", "platoon_leave", "platoon_kick"];
     private static readonly string[] ResultNames = ["ok", "invalid", "rate_limited", "ignored"];
 
     private static readonly Counter Messages = Metrics.CreateCounter(

@@ -19,6 +19,7 @@ internal sealed class GameService(GameGateway gateway, ILogger<GameService> logg
                     if (DateTime.UtcNow >= nextRenew)
                     {
                         await gateway.RenewMatchObserverAsync();
+                        await gateway.RenewPlayerObserversAsync();
                         nextRenew = DateTime.UtcNow + GameGateway.RenewPeriod;
                     }
 

@@ -25,4 +25,26 @@ public interface IPlatoonGrain : IGrainWithIntegerKey
     /// <summary>A member's status while the platoon waits for everyone to be ready, or is queued.</summary>
     [Alias("GetStatus")]
     Task<PlayerStatus> GetStatusAsync(long userId);
+
+    /// <summary>
+    /// The leader (this grain's key; a player in no platoon who invites becomes one) invites a player by user name. The
+    /// invitation expires after a minute; members plus pending invitations never exceed <see cref="MatchTicket.MaxPlatoonSize"/>.
+    /// </summary>
+    [Alias("Invite")]
+    Task<PlatoonReply> InviteAsync(long callerId, string callerName, string inviteeName);
+
+    /// <summary>The invitee joins (only with a pending invitation); they leave any solo queue, a battle in progress keeps them.</summary>
+    [Alias("Accept")]
+    Task<PlatoonReply> AcceptAsync(long userId, string userName);
+
+    [Alias("Decline")]
+    Task<PlatoonReply> DeclineAsync(long userId);
+
+    /// <summary>The leader removes a member (the platoon leaves the queue) or withdraws a pending invitation.</summary>
+    [Alias("Kick")]
+    Task<PlatoonReply> KickAsync(long callerId, long userId);
+
+    /// <summary>The platoon as its members see it (<see cref="PlatoonNoticeKind.Disbanded"/> with no members: there is none).</summary>
+    [Alias("GetView")]
+    Task<PlatoonNotice> GetViewAsync();
 }

@@ -26,16 +26,22 @@ public enum PlatoonNoticeKind
     Disbanded = 2,
 }
 
-/// <summary>One member as the others see them.</summary>
+/// <summary>One member as the others see them; <see cref="Invited"/>: not a member yet, an invitation is pending.</summary>
 [GenerateSerializer, Immutable, Alias("Tanks.PlatoonMember")]
 public sealed record PlatoonMember(
     [property: Id(0)] long UserId,
     [property: Id(1)] string UserName,
-    [property: Id(2)] bool Ready);
+    [property: Id(2)] bool Ready,
+    [property: Id(3)] bool Invited = false);
 
+/// <summary>
+/// What a player hears of a platoon: the leader first in <see cref="Members"/>, then the other members, then pending
+/// invitees; <see cref="Queued"/>: the platoon's ticket is in the queue.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Tanks.PlatoonNotice")]
 public sealed record PlatoonNotice(
     [property: Id(0)] PlatoonNoticeKind Kind,
     [property: Id(1)] long LeaderId,
     [property: Id(2)] string FromName,
-    [property: Id(3)] ImmutableArray<PlatoonMember> Members);
+    [property: Id(3)] ImmutableArray<PlatoonMember> Members,
+    [property: Id(4)] bool Queued = false);

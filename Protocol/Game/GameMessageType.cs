@@ -15,6 +15,18 @@ public enum GameMessageType : byte
     /// <summary>Client → server: leave the running battle.</summary>
     Leave = 0x04,
 
+    /// <summary>Client → server: invite a player (by user name) into your platoon.</summary>
+    PlatoonInvite = 0x05,
+
+    /// <summary>Client → server: accept or decline a leader's invitation.</summary>
+    PlatoonAnswer = 0x06,
+
+    /// <summary>Client → server: leave your platoon (a leader disbands it).</summary>
+    PlatoonLeave = 0x07,
+
+    /// <summary>Client → server: the leader removes a member or withdraws an invitation.</summary>
+    PlatoonKick = 0x08,
+
     /// <summary>Server → client: queue state, position, length, waited time.</summary>
     QueueStatus = 0x81,
 
@@ -29,4 +41,7 @@ public enum GameMessageType : byte
 
     /// <summary>Server → client: the battle is over (winner, reason, per-player stats).</summary>
     BattleEnd = 0x85,
+
+    /// <summary>Server → client: the platoon (kind, leader, roster with ready flags) and the result of your last platoon request.</summary>
+    PlatoonUpdate = 0x86,
 }

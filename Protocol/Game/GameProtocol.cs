@@ -21,7 +21,9 @@ public static class GameProtocol
     public static bool IsKnown(GameMessageType type) => type is
         GameMessageType.JoinQueue or GameMessageType.LeaveQueue or GameMessageType.Input or GameMessageType.Leave or
         GameMessageType.QueueStatus or GameMessageType.BattleStart or GameMessageType.Snapshot or
-        GameMessageType.BattleEvents or GameMessageType.BattleEnd;
+        GameMessageType.BattleEvents or GameMessageType.BattleEnd or
+        GameMessageType.PlatoonInvite or GameMessageType.PlatoonAnswer or GameMessageType.PlatoonLeave or
+        GameMessageType.PlatoonKick or GameMessageType.PlatoonUpdate;
 
     /// <summary>True for client-to-server types (below 0x80).</summary>
     public static bool IsClientToServer(GameMessageType type) => (byte)type < 0x80;

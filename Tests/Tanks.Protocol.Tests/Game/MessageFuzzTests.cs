@@ -45,6 +45,15 @@ public sealed class MessageFuzzTests
             }
         }
         ok += SnapshotMessage.TryRead(payload, out _) == GameMessageReadResult.Ok ? 1 : 0;
+        ok += PlatoonInviteMessage.TryRead(payload, out _) == GameMessageReadResult.Ok ? 1 : 0;
+        ok += PlatoonAnswerMessage.TryRead(payload, out _) == GameMessageReadResult.Ok ? 1 : 0;
+        ok += PlatoonLeaveMessage.TryRead(payload) == GameMessageReadResult.Ok ? 1 : 0;
+        ok += PlatoonKickMessage.TryRead(payload, out _) == GameMessageReadResult.Ok ? 1 : 0;
+        if (PlatoonUpdateMessage.TryRead(payload, out var platoon) == GameMessageReadResult.Ok)
+        {
+            ok++;
+            Assert.True(platoon!.Members.Count <= PlatoonLimits.MaxMembers);
+        }
         _ = GameProtocol.ReadHeader(payload, out _);
         return ok;
     }
@@ -116,6 +125,12 @@ public sealed class MessageFuzzTests
         list.Add(buffer[..events.Finish()]);
         list.Add(buffer[..BattleEndMessage.Write(buffer, 1, BattleEndReasonCode.Destroyed, [new PlayerResult(1, 1, 2, 3, 4, 5)])]);
         list.Add(buffer[..SnapshotMessage.WritePart(buffer, 9, 0, 0, 1, [1, 2, 3, 4])]);
+        list.Add(buffer[..new PlatoonInviteMessage("tanker_1").WriteTo(buffer)]);
+        list.Add(buffer[..new PlatoonAnswerMessage(42, true).WriteTo(buffer)]);
+        list.Add(buffer[..PlatoonLeaveMessage.Write(buffer)]);
+        list.Add(buffer[..new PlatoonKickMessage(43).WriteTo(buffer)]);
+        list.Add(buffer[..new PlatoonUpdateMessage(PlatoonUpdateKind.Invited, PlatoonResultCode.Ok, PlatoonUpdateFlags.Queued, 42,
+            [new PlatoonMemberEntry(42, PlatoonMemberFlags.Ready, "ann"), new PlatoonMemberEntry(43, PlatoonMemberFlags.Invited, "bob")]).WriteTo(buffer)]);
         return [.. list];
     }
 }
