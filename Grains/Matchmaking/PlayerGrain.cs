@@ -74,7 +74,8 @@ public sealed partial class PlayerGrain(
 
     public async Task DisconnectedAsync()
     {
-        _observer = null;
+        // The observer stays: it is the gateway's, not the connection's (a reconnect to the same gateway may already have
+        // attached it again); the gateway detaches it itself.
         if (state.State.Platoon != 0)
         {
             await GrainFactory.GetGrain<IPlatoonGrain>(state.State.Platoon).LeaveAsync(UserId).WaitAsync(CallTimeout);
