@@ -56,19 +56,21 @@ public sealed class BenchBattleGrain(BattleBoard board, ILocalSiloDetails localS
             return;
         }
 
-        // Over first (the sweep now hears Ended), then the owner is told, as the real battle's outbox does.
+        // The owner is told first, as the real battle tells its shard before its players hear of the end: the driver
+        // re-joins a battle's players once the board says it ended, and they must find themselves free by then.
         _ended = assignment;
-        board.Ended(BattleId);
         if (board.Owner == BattleOwner.Shard)
         {
             var shard = GrainFactory.GetGrain<IMatchQueueGrain>(assignment.Shard);
             await shard.BattleEndedAsync(BattleId);
+            board.Ended(BattleId);
             await shard.BattleSettledAsync(BattleId);
         }
         else
         {
             var registry = GrainFactory.GetGrain<ISessionRegistryGrain>(ISessionRegistryGrain.SingletonKey);
             await registry.BattleEndedAsync(BattleId);
+            board.Ended(BattleId);
             await registry.BattleSettledAsync(BattleId);
         }
 

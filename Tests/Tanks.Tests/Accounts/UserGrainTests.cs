@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Tanks.Grains.Accounts;
 using Tanks.Grains.Interfaces;
+using Tanks.Grains.Interfaces.Matchmaking;
 using Tanks.Grains.Interfaces.Models;
 
 namespace Tanks.Tests.Accounts;
@@ -33,7 +34,7 @@ public sealed class UserGrainTests(AccountsCluster fixture)
         Assert.True(result.UserId > 0);
         Assert.StartsWith($"rt1.{name}.", result.RefreshToken!.Value);
         var profile = await User(name).GetProfileAsync();
-        Assert.Equal(new UserProfile(result.UserId, name, fixture.Time.GetUtcNow(), UserStats.Empty), profile);
+        Assert.Equal(new UserProfile(result.UserId, name, fixture.Time.GetUtcNow(), UserStats.Empty, SkillRating.Initial), profile);
     }
 
     [Fact]

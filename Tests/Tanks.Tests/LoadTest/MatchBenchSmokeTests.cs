@@ -5,7 +5,7 @@ using Tanks.Tests.Infrastructure;
 namespace Tanks.Tests.LoadTest;
 
 /// <summary>
-/// The CI smoke of Tools/MatchBench: a population of 200 on its own redis-server, a 3 s window of churn (some joins followed by
+/// The CI smoke of Tools/MatchBench: a population of 196 on its own redis-server, a 3 s window of churn (some joins followed by
 /// a leave); the last line must be the JSON row with positive figures, and every join answered without error.
 /// </summary>
 public sealed class MatchBenchSmokeTests
@@ -15,16 +15,17 @@ public sealed class MatchBenchSmokeTests
     {
         var redis = RequiredTool.Find("redis-server", "apt-get install -y redis-server");
         var (exit, output) = await RunBenchAsync(
-            // The window by time: battles form on the registry's 1 s timer, so 3 s sees several.
-            "--players", "200", "--joins", "100000", "--seconds", "3", "--warmup-joins", "50", "--leave-percent", "10",
+            // The window by time: battles form on the shards' 1 s timer, so 3 s sees several. One shard: 196 players
+            // seed exactly 14 full 7v7 battles (a shard seeds full battles only).
+            "--players", "196", "--shards", "1", "--joins", "100000", "--seconds", "3", "--warmup-joins", "50", "--leave-percent", "10",
             "--redis-server", redis, "--json");
 
         Assert.True(exit == 0, $"exit code {exit}\n{output}");
         var last = output.TrimEnd().Split('\n')[^1];
         using var json = JsonDocument.Parse(last);
         var row = Assert.Single(json.RootElement.GetProperty("rows").EnumerateArray());
-        Assert.Equal(200, row.GetProperty("players").GetInt32());
-        Assert.Equal(200, row.GetProperty("populationReached").GetInt32());
+        Assert.Equal(196, row.GetProperty("players").GetInt32());
+        Assert.Equal(196, row.GetProperty("populationReached").GetInt32());
         Assert.True(row.GetProperty("joins").GetInt32() >= 100, row.ToString());
         foreach (var figure in new[] { "joinsPerSecond", "battlesPerSecond", "writeBytesPerJoin", "storageWritesPerJoin", "p50JoinMs", "p99JoinMs", "rssMb" })
         {
