@@ -20,6 +20,7 @@ public sealed partial class PlayerGrain(
     : Grain, IPlayerGrain
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan PointerCheckTimeout = TimeSpan.FromSeconds(1);
     private IPlayerObserver? _observer;
 
     private long UserId => this.GetPrimaryKeyLong();
@@ -156,7 +157,19 @@ public sealed partial class PlayerGrain(
         }
 
         var shard = GrainFactory.GetGrain<IMatchQueueGrain>(state.State.BattleShard);
-        var status = (await shard.GetStatusesAsync([UserId]).WaitAsync(CallTimeout))[0];
+        PlayerStatus status;
+        try
+        {
+            status = (await shard.GetStatusesAsync([UserId]).WaitAsync(PointerCheckTimeout))[0];
+        }
+        catch (Exception ex)
+        {
+            // The shard is away (its silo just died, it is loading elsewhere): the pointer is the best answer there is, and
+            // a player back from a lost connection gets their battle at once rather than a timeout.
+            LogPointerTrusted(logger, UserId, ex.GetType().Name);
+            return new PlayerStatus(PlayerState.InBattle, state.State.BattleId, Shard: state.State.BattleShard);
+        }
+
         if (status.State == PlayerState.InBattle)
         {
             return status;
@@ -183,6 +196,9 @@ public sealed partial class PlayerGrain(
 
     [LoggerMessage(EventId = 220, Level = LogLevel.Warning, Message = "Player {UserId} queues with the initial rating: the account did not answer ({Error})")]
     private static partial void LogRatingUnavailable(ILogger logger, long userId, string error);
+
+    [LoggerMessage(EventId = 222, Level = LogLevel.Debug, Message = "Player {UserId}'s battle pointer answered without its shard ({Error})")]
+    private static partial void LogPointerTrusted(ILogger logger, long userId, string error);
 
     [LoggerMessage(EventId = 221, Level = LogLevel.Debug, Message = "Player {UserId}'s gateway could not be told of a platoon change ({Error})")]
     private static partial void LogNotifyFailed(ILogger logger, long userId, string error);

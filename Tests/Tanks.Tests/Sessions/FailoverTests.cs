@@ -102,8 +102,24 @@ public sealed class FailoverTests : IAsyncLifetime
         var firstResumed = await observer.WaitForEpochAsync(1);
         Assert.True(firstResumed.Tick > lastTickSent, $"resumed wire tick {firstResumed.Tick} not above {lastTickSent}");
 
-        // It plays on to its end; each account counts it exactly once, and the registry frees both players.
-        var summary = await observer.Ended.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        // It plays on to its end; each account counts it exactly once, and its shard frees both players. The subscription
+        // is renewed meanwhile, as a gateway renews it (observers are not durable): an end is heard either way.
+        var summary = await Eventually.UntilAsync(async () =>
+        {
+            if (observer.Ended.Task.IsCompleted)
+            {
+                return await observer.Ended.Task;
+            }
+
+            var status = await battle.SubscribeAsync(reference).WaitAsync(TimeSpan.FromSeconds(3));
+            if (status.Summary is { } ended)
+            {
+                return ended;
+            }
+
+            await Task.WhenAny(observer.Ended.Task, Task.Delay(TimeSpan.FromSeconds(2)));
+            return observer.Ended.Task.IsCompleted ? await observer.Ended.Task : null;
+        });
         Assert.Equal("Time", summary.Reason);
         foreach (var (name, id) in names.Zip(ids))
         {
