@@ -494,45 +494,25 @@ public sealed partial class MatchQueueGrain(
 
         // Stored first: if this silo dies now, the next activation knows these battles and their players.
         await FlushAsync(throwOnFailure: false);
-        // All started at once (each placed, and counted on its silo, before the next is placed): a pass that formed many
-        // battles holds the shard's joins up for one start's round trip, not one per battle.
-        var starts = new Task[assignments.Count];
-        for (var i = 0; i < assignments.Count; i++)
+        // One after the other, each told to the gateways as soon as it runs (they send BattleStart at once; a battle told
+        // later would reach its players through the status poll first, and twice).
+        foreach (var assignment in assignments)
         {
             var silo = PickSilo();
-            if (silo is not null)
-            {
-                _battleSilo[assignments[i].BattleId] = silo.ToParsableString();
-                RequestContext.Set(IPlacementDirector.PlacementHintKey, silo); // read when the call's message is made, below
-            }
-
             try
             {
-                starts[i] = GrainFactory.GetGrain<ISessionGrain>(assignments[i].BattleId).StartAsync(assignments[i]).WaitAsync(StartTimeout);
-            }
-            finally
-            {
-                RequestContext.Remove(IPlacementDirector.PlacementHintKey);
-            }
-        }
+                if (silo is not null)
+                {
+                    RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
+                }
 
-        try
-        {
-            await Task.WhenAll(starts);
-        }
-        catch
-        {
-            // each start's outcome is looked at below
-        }
+                await GrainFactory.GetGrain<ISessionGrain>(assignment.BattleId).StartAsync(assignment).WaitAsync(StartTimeout);
+                if (silo is not null)
+                {
+                    _battleSilo[assignment.BattleId] = silo.ToParsableString();
+                }
 
-        for (var i = 0; i < assignments.Count; i++)
-        {
-            var assignment = assignments[i];
-            _starting.Remove(assignment.BattleId);
-            _startedSince[assignment.BattleId] = time.GetUtcNow();
-            if (starts[i].IsCompletedSuccessfully)
-            {
-                LogBattleStarted(logger, assignment.BattleId, assignment.Players.Length, Shard, _battleSilo.GetValueOrDefault(assignment.BattleId) ?? "any");
+                LogBattleStarted(logger, assignment.BattleId, assignment.Players.Length, Shard, silo?.ToString() ?? "any");
                 _observers!.Notify(o => o.BattleStarted(assignment));
                 // Not awaited: a player grain may be waiting on this shard (its join) while this turn runs; awaiting it here
                 // would hold both until the timeout. The shard answers for its battles either way.
@@ -541,12 +521,18 @@ public sealed partial class MatchQueueGrain(
                     Forget(GrainFactory.GetGrain<IPlayerGrain>(player.UserId).MatchedAsync(assignment.BattleId, Shard).WaitAsync(PlayerCallTimeout));
                 }
             }
-            else
+            catch (Exception ex)
             {
                 // Not started (its first checkpoint could not be stored, or its silo did not answer): the players are
                 // free at once; should it have started after all, the sweep finds it running and it learns it was given up.
-                LogBattleStartFailed(logger, starts[i].Exception?.InnerException ?? new TimeoutException(), assignment.BattleId);
+                LogBattleStartFailed(logger, ex, assignment.BattleId);
                 Release(assignment.BattleId, settled: false);
+            }
+            finally
+            {
+                RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+                _starting.Remove(assignment.BattleId);
+                _startedSince[assignment.BattleId] = time.GetUtcNow();
             }
         }
 
