@@ -265,7 +265,10 @@ internal sealed partial class GameGateway
 
         if (status.State == PlayerState.InBattle && enterBattle)
         {
-            await EnterBattleAsync(client, status.BattleId, resend: true);
+            // The client's own request gets its BattleStart again (it may have lost it); a poll's answer only brings in a
+            // client not there yet: the battle's notice may be entering it this very moment, and a second BattleStart
+            // would restart its snapshot stream.
+            await EnterBattleAsync(client, status.BattleId, resend: answer);
         }
     }
 
