@@ -59,8 +59,12 @@ internal sealed class GameClient(UdpConnection connection, string userName)
 
     public bool TryTakeQueueRequest(int perSecond) => TryTake(ref _queueWindowStart, ref _queueRequestsInWindow, perSecond);
 
+    /// <summary>When the client entered its battle (<see cref="Environment.TickCount64"/>): a BattleStart that recent is not sent twice.</summary>
+    public long EnteredAtMs;
+
     public void EnterBattle(BattleRoom room, ushort tankId)
     {
+        EnteredAtMs = Environment.TickCount64;
         Phase = ClientPhase.InBattle;
         Room = room;
         TankId = tankId;

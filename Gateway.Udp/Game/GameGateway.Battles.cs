@@ -176,7 +176,9 @@ internal sealed partial class GameGateway
 
                 if (client.Room == room)
                 {
-                    if (!resend)
+                    // A request that crossed the BattleStart just sent (a JoinQueue resent while its answer was on the way)
+                    // does not restart the client's stream; a client that really lost it asks again after a second.
+                    if (!resend || Environment.TickCount64 - client.EnteredAtMs < 1000)
                     {
                         return;
                     }
