@@ -97,6 +97,7 @@ public sealed class ReliabilityCluster : IAsyncDisposable
     private readonly List<string> _events = [];
     private RedisServer? _redis;
     private IHost? _clientHost;
+    private ThreadPoolLagWatch? _lagWatch;
 
     private ReliabilityCluster(ReliabilityOptions options)
     {
@@ -526,6 +527,7 @@ public sealed class ReliabilityCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _lagWatch?.Dispose();
         if (_clientHost is not null)
         {
             try
@@ -561,6 +563,7 @@ public sealed class ReliabilityCluster : IAsyncDisposable
     private async Task StartAllAsync()
     {
         Directory.CreateDirectory(_redisDir);
+        _lagWatch = new ThreadPoolLagWatch(Note);
         _redis = await RedisServer.StartAsync(_redisDir, RedisPort);
         Note("redis started");
 

@@ -1,3 +1,7 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Tanks.Client.Auth;
 using Tanks.ServiceDefaults;
 using Tanks.Tests.Configuration;
@@ -7,7 +11,7 @@ namespace Tanks.Tests.Security;
 
 /// <summary>
 /// Orleans TLS through the real processes' settings (OrleansTls__*): a silo and a Gateway.Tcp with certificates of one CA
-/// serve a registration; TLS switched on with files missing or mismatched stops each process with one line, exit code 2.
+/// serve a registration; a silo with another CA's certificate is refused and never joins; TLS switched on with files missing or mismatched stops each process with one line, exit code 2.
 /// </summary>
 public sealed class OrleansTlsProcessTests : IDisposable
 {
@@ -78,6 +82,68 @@ public sealed class OrleansTlsProcessTests : IDisposable
         Assert.Contains(setting, line);
         Assert.Contains(expected, line);
         StartupErrorTests.AssertNoStackTrace(output);
+    }
+
+    [Fact]
+    public async Task A_silo_with_a_certificate_of_another_CA_is_refused_and_never_becomes_a_member()
+    {
+        // A process of its own: an Orleans silo whose start failed cannot be stopped in-process (it stays "Starting",
+        // dialling the cluster and busying this test process's thread pool); a process is killed outright.
+        await using var redis = await RedisServer.StartAsync();
+        await using var stack = await TanksStack.StartAsync(redis.ConnectionString, siloSettings: Settings("silo"));
+        using var otherCa = OrleansTlsTestAuthority.Create("tanks-process-ca"); // the same name: only the signature differs
+        using var strangerCertificate = otherCa.Issue("stranger");
+        var foreign = otherCa.WriteMember(strangerCertificate, Path.Combine(_dir, "stranger"));
+        var httpPort = FreePort.Next();
+        var env = new Dictionary<string, string>
+        {
+            ["Cluster__ClusterId"] = stack.ClusterId,
+            ["Cluster__ServiceId"] = "tanks-tests",
+            ["Cluster__SiloPort"] = FreePort.Next().ToString(),
+            ["Cluster__GatewayPort"] = FreePort.Next().ToString(),
+            ["Cluster__AdvertisedAddress"] = "127.0.0.1",
+            ["Redis__ConnectionString"] = redis.ConnectionString,
+            ["Urls"] = $"http://127.0.0.1:{httpPort}",
+            ["OrleansTls__Enabled"] = "true",
+            ["OrleansTls__CertificatePath"] = foreign.CertificatePath!,
+            ["OrleansTls__KeyPath"] = foreign.KeyPath!,
+            ["OrleansTls__CaCertificatePath"] = foreign.CaCertificatePath!,
+        };
+
+        await using var stranger = TanksProcess.Start("stranger", Repo.ProcessDll("Silo", "Tanks.Silo.dll"), httpPort, env);
+        await Eventually.UntilAsync(() => Task.FromResult(
+            stack.Silo.Output.Contains("Orleans TLS: refused a peer's certificate 'CN=stranger'", StringComparison.Ordinal) ? "refused" : null));
+
+        using var member = MemberClient(stack, Settings("member"));
+        await member.StartAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        var hosts = await member.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0)
+            .GetHosts(onlyActive: true).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(stack.SiloPort, Assert.Single(hosts).Key.Endpoint.Port); // the stranger never became a member
+        await member.StopAsync();
+    }
+
+    /// <summary>An Orleans client of the stack's cluster through its silo's gateway, with these OrleansTls__* settings.</summary>
+    private static IHost MemberClient(TanksStack stack, Dictionary<string, string> tls)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.UseOrleansClient(client =>
+        {
+            client.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, stack.OrleansGatewayPort))
+                .Configure<Orleans.Configuration.ClusterOptions>(o =>
+                {
+                    o.ClusterId = stack.ClusterId;
+                    o.ServiceId = "tanks-tests";
+                });
+            client.UseOrleansTls(new OrleansTlsOptions
+            {
+                Enabled = true,
+                CertificatePath = tls["OrleansTls__CertificatePath"],
+                KeyPath = tls["OrleansTls__KeyPath"],
+                CaCertificatePath = tls["OrleansTls__CaCertificatePath"],
+            });
+        });
+        return builder.Build();
     }
 
     public void Dispose()

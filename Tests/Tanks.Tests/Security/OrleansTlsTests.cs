@@ -3,7 +3,6 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Orleans.Configuration;
 using Orleans.Connections.Security;
 using Tanks.Grains;
 using Tanks.Grains.Interfaces;
@@ -54,12 +53,12 @@ public sealed class TlsSiloFixture : IAsyncLifetime
             Foreign = _foreignCa.WriteMember(stranger, Path.Combine(_dir, "foreign"));
         }
 
-        Silo = BuildSilo(Member, SiloEndpoint, GatewayEndpoint, primary: null, SiloWarnings);
+        Silo = BuildSilo(Member, SiloEndpoint, GatewayEndpoint, SiloWarnings);
         await Silo.StartAsync().WaitAsync(OrleansTlsTests.Bound);
     }
 
     /// <summary>A silo of this cluster (memory storage, the Tanks grains) with these TLS settings.</summary>
-    public IHost BuildSilo(OrleansTlsOptions tls, IPEndPoint silo, IPEndPoint gateway, IPEndPoint? primary, ConcurrentQueue<string>? warnings = null)
+    public IHost BuildSilo(OrleansTlsOptions tls, IPEndPoint silo, IPEndPoint gateway, ConcurrentQueue<string>? warnings = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -70,12 +69,10 @@ public sealed class TlsSiloFixture : IAsyncLifetime
 
         builder.UseOrleans(s =>
         {
-            s.UseLocalhostClustering(silo.Port, gateway.Port, primary, "tanks-tls-tests", ClusterId);
+            s.UseLocalhostClustering(silo.Port, gateway.Port, null, "tanks-tls-tests", ClusterId);
             s.AddMemoryGrainStorage(StorageNames.Accounts);
             s.AddMemoryGrainStorage(StorageNames.Battles);
             s.AddTanksGrains();
-            // A silo that cannot reach the cluster gives up joining after this long (5 min by default).
-            s.Configure<ClusterMembershipOptions>(o => o.MaxJoinAttemptTime = TimeSpan.FromSeconds(10));
             s.UseOrleansTls(tls);
         });
         return builder.Build();
@@ -139,8 +136,9 @@ public sealed class TlsSiloFixture : IAsyncLifetime
 
 /// <summary>
 /// Mutual TLS between Orleans processes: a member with a certificate of the cluster's CA connects and calls grains; a
-/// client with no TLS, with TLS but no certificate, or with a certificate of another CA is refused at the handshake, and
-/// a silo with another CA's certificate cannot join.
+/// client with no TLS, with TLS but no certificate, or with a certificate of another CA is refused at the handshake (a
+/// silo with another CA's certificate: OrleansTlsProcessTests, as a process, since a silo whose start failed cannot be
+/// stopped in-process).
 /// </summary>
 public sealed class OrleansTlsTests(TlsSiloFixture cluster) : IClassFixture<TlsSiloFixture>
 {
@@ -207,28 +205,11 @@ public sealed class OrleansTlsTests(TlsSiloFixture cluster) : IClassFixture<TlsS
     }
 
     [Fact]
-    public async Task A_silo_with_a_certificate_of_another_CA_cannot_join()
-    {
-        using var stranger = cluster.BuildSilo(cluster.Foreign, new IPEndPoint(IPAddress.Loopback, FreePort.Next()),
-            new IPEndPoint(IPAddress.Loopback, FreePort.Next()), primary: cluster.SiloEndpoint);
-
-        var joined = await Record.ExceptionAsync(() => stranger.StartAsync().WaitAsync(Bound));
-
-        Assert.NotNull(joined);
-        Assert.IsNotType<TimeoutException>(joined);
-        using var member = cluster.BuildClient(c => c.UseOrleansTls(cluster.Member));
-        await member.StartAsync().WaitAsync(Bound);
-        var hosts = await member.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(Bound);
-        Assert.Equal(cluster.SiloEndpoint, Assert.Single(hosts).Key.Endpoint); // the stranger never became a member
-        await member.StopAsync();
-    }
-
-    [Fact]
     public async Task The_certificates_the_chart_issues_let_a_silo_and_a_client_talk()
     {
         var chart = ChartCertificates(Path.Combine(cluster.Directory, "chart"));
         var gateway = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
-        using var silo = cluster.BuildSilo(chart, new IPEndPoint(IPAddress.Loopback, FreePort.Next()), gateway, primary: null);
+        using var silo = cluster.BuildSilo(chart, new IPEndPoint(IPAddress.Loopback, FreePort.Next()), gateway);
         await silo.StartAsync().WaitAsync(Bound);
         using var client = cluster.BuildClient(c => c.UseOrleansTls(chart), gateway: gateway);
         await client.StartAsync().WaitAsync(Bound);
