@@ -17,9 +17,12 @@ internal sealed partial class GameGateway
             return;
         }
 
-        if (GameProtocol.ReadHeader(payload, out var type) != GameMessageReadResult.Ok || !GameProtocol.IsClientToServer(type))
+        var header = GameProtocol.ReadHeader(payload, out var type);
+        if (header != GameMessageReadResult.Ok || !GameProtocol.IsClientToServer(type))
         {
-            Metrics.Message(GameMessageKind.Unknown, GameMessageResult.Invalid);
+            // A client message of another protocol version counts under its own type: the version is what is wrong.
+            Metrics.Message(header == GameMessageReadResult.UnsupportedVersion ? KindOf((GameMessageType)payload[0]) : GameMessageKind.Unknown,
+                GameMessageResult.Invalid);
             Log.MessageDropped(_logger, client.Connection.ClientId, payload.Length > 0 ? payload[0] : -1);
             return;
         }
@@ -52,6 +55,19 @@ internal sealed partial class GameGateway
                 break;
         }
     }
+
+    private static GameMessageKind KindOf(GameMessageType type) => type switch
+    {
+        GameMessageType.Input => GameMessageKind.Input,
+        GameMessageType.JoinQueue => GameMessageKind.JoinQueue,
+        GameMessageType.LeaveQueue => GameMessageKind.LeaveQueue,
+        GameMessageType.Leave => GameMessageKind.Leave,
+        GameMessageType.PlatoonInvite => GameMessageKind.PlatoonInvite,
+        GameMessageType.PlatoonAnswer => GameMessageKind.PlatoonAnswer,
+        GameMessageType.PlatoonLeave => GameMessageKind.PlatoonLeave,
+        GameMessageType.PlatoonKick => GameMessageKind.PlatoonKick,
+        _ => GameMessageKind.Unknown, // a server-to-client type
+    };
 
     private GameMessageResult OnInput(GameClient client, ReadOnlySpan<byte> payload)
     {

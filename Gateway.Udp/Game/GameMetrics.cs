@@ -10,7 +10,7 @@ public enum GameMessageKind
     Input,
     Leave,
 
-    /// <summary>Not a client-to-server game message at all (too short, unknown type, wrong version, a server type).</summary>
+    /// <summary>Not a client-to-server game message at all (too short, unknown type, a server type); a client type of another version counts as its own type.</summary>
     Unknown,
 
     PlatoonInvite,

@@ -6,6 +6,7 @@ using Tanks.Grains.Interfaces;
 using Tanks.Protocol.Game;
 using Tanks.Protocol.Netcode;
 using Tanks.Protocol.Snapshots;
+using Tanks.Tests.Infrastructure;
 
 namespace Tanks.Tests.Battles;
 
@@ -145,6 +146,26 @@ public sealed class BattleEndToEndTests(BattleStack shared)
         Assert.Equal(NetcodeClientState.Connected, a.Udp.State);
         Assert.False(shared.Udp.Process.HasExited);
         Assert.True(await shared.Udp.MetricAsync("tanks_udp_game_messages_total{type=\"unknown\",result=\"invalid\"}") > invalidBefore);
+    }
+
+    [Fact]
+    public async Task A_JoinQueue_of_another_protocol_version_is_counted_as_an_invalid_join_queue()
+    {
+        var (a, _) = await shared.NewPlayerAsync();
+        using var _a = a;
+        const string sample = "tanks_udp_game_messages_total{type=\"join_queue\",result=\"invalid\"}";
+        var before = await shared.Udp.MetricAsync(sample) ?? 0;
+        var unknownBefore = await shared.Udp.MetricAsync("tanks_udp_game_messages_total{type=\"unknown\",result=\"invalid\"}") ?? 0;
+
+        var payload = new byte[JoinQueueMessage.Size];
+        new JoinQueueMessage(TankClassCodes.Medium).WriteTo(payload);
+        payload[1] = GameProtocol.Version + 1;
+        a.Udp.SendPayload(payload);
+
+        // Counters only grow: wait (bounded) for this one message, then hold both counts exact.
+        await Eventually.UntilAsync(async () => await shared.Udp.MetricAsync(sample) > before ? "counted" : null);
+        Assert.Equal(before + 1, await shared.Udp.MetricAsync(sample));
+        Assert.Equal(unknownBefore, await shared.Udp.MetricAsync("tanks_udp_game_messages_total{type=\"unknown\",result=\"invalid\"}") ?? 0);
     }
 
     [Fact]
