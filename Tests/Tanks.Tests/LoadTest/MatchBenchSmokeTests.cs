@@ -58,7 +58,8 @@ public sealed class MatchBenchSmokeTests
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException("MatchBench did not finish within 120 s");
+            // What it printed says which phase hung (seeding, warm-up, the window, the stop).
+            throw new TimeoutException($"MatchBench did not finish within 120 s; it printed:\n{await stdout}\n{await stderr}");
         }
 
         // Errors after the output: the JSON row stays the last line of stdout on success.
