@@ -27,33 +27,17 @@ internal sealed partial class GameGateway
             return;
         }
 
-        switch (type)
+        Metrics.Message(KindOf(type), type switch
         {
-            case GameMessageType.Input:
-                Metrics.Message(GameMessageKind.Input, OnInput(client, payload));
-                break;
-            case GameMessageType.JoinQueue:
-                Metrics.Message(GameMessageKind.JoinQueue, OnJoinQueue(client, payload));
-                break;
-            case GameMessageType.LeaveQueue:
-                Metrics.Message(GameMessageKind.LeaveQueue, OnLeaveQueue(client, payload));
-                break;
-            case GameMessageType.PlatoonInvite:
-                Metrics.Message(GameMessageKind.PlatoonInvite, OnPlatoonInvite(client, payload));
-                break;
-            case GameMessageType.PlatoonAnswer:
-                Metrics.Message(GameMessageKind.PlatoonAnswer, OnPlatoonAnswer(client, payload));
-                break;
-            case GameMessageType.PlatoonLeave:
-                Metrics.Message(GameMessageKind.PlatoonLeave, OnPlatoonLeave(client, payload));
-                break;
-            case GameMessageType.PlatoonKick:
-                Metrics.Message(GameMessageKind.PlatoonKick, OnPlatoonKick(client, payload));
-                break;
-            default:
-                Metrics.Message(GameMessageKind.Leave, OnLeave(client, payload));
-                break;
-        }
+            GameMessageType.Input => OnInput(client, payload),
+            GameMessageType.JoinQueue => OnJoinQueue(client, payload),
+            GameMessageType.LeaveQueue => OnLeaveQueue(client, payload),
+            GameMessageType.PlatoonInvite => OnPlatoonInvite(client, payload),
+            GameMessageType.PlatoonAnswer => OnPlatoonAnswer(client, payload),
+            GameMessageType.PlatoonLeave => OnPlatoonLeave(client, payload),
+            GameMessageType.PlatoonKick => OnPlatoonKick(client, payload),
+            _ => OnLeave(client, payload),
+        });
     }
 
     private static GameMessageKind KindOf(GameMessageType type) => type switch
