@@ -26,14 +26,27 @@ public static class DeltaCodec
     /// </summary>
     public static int Encode(WorldState current, WorldState? baseline, Span<byte> destination)
     {
+        var w = new BitWriter(destination);
+        Write(ref w, current, baseline);
+        var bytes = w.Flush();
+        return w.Overflowed ? -1 : bytes;
+    }
+
+    /// <summary>Bits of the encoding before its zero padding (tests, vectors, measurements).</summary>
+    internal static int EncodedBits(WorldState current, WorldState? baseline)
+    {
+        var w = new BitWriter(new byte[SnapshotLimits.MaxEncodedBytes]);
+        Write(ref w, current, baseline);
+        return w.BitsWritten;
+    }
+
+    private static void Write(ref BitWriter w, WorldState current, WorldState? baseline)
+    {
         var b = baseline ?? Empty;
         var ticks = baseline is null ? 0u : current.Tick - baseline.Tick;
-        var w = new BitWriter(destination);
         WriteHeader(ref w, current.Header, b.Header, ticks);
         WriteTanks(ref w, current.Tanks, b.Tanks, ticks);
         WriteShells(ref w, current, b);
-        var bytes = w.Flush();
-        return w.Overflowed ? -1 : bytes;
     }
 
     /// <summary>
@@ -363,12 +376,20 @@ public static class DeltaCodec
         y = Math.Clamp(b.Y + ToCentimetres(millimetres * IntegerTrig.SinOf(heading)), 0, SnapshotQuantizer.MaxCoordinate);
     }
 
-    /// <summary>(2 × mm × 2^14) → cm, rounded half up (floor maths, so negative values round the same way).</summary>
-    private static int ToCentimetres(long doubledScaledMillimetres)
+    /// <summary>
+    /// (2 × mm × 2^14) → cm: ⌊(v + 163840) / 327680⌋ in 64-bit integers, i.e. rounded half towards +∞ for either sign
+    /// (a floor division, not C#'s truncating one, so a client in any language gets the same centimetre).
+    /// </summary>
+    internal static int ToCentimetres(long doubledScaledMillimetres)
     {
         const long Divisor = 20L << IntegerTrig.Shift;
-        return (int)Math.Floor((doubledScaledMillimetres + Divisor / 2) / (double)Divisor);
+        var v = doubledScaledMillimetres + Divisor / 2;
+        var q = v / Divisor;
+        return (int)(v % Divisor < 0 ? q - 1 : q);
     }
+
+    /// <summary>Length of gamma(<paramref name="value"/> ≥ 1): 2⌊log₂ v⌋ + 1.</summary>
+    private static int GammaBits(uint value) => 2 * (31 - System.Numerics.BitOperations.LeadingZeroCount(value)) + 1;
 
     private static bool Fits(int value, int bits) => value >= -(1 << (bits - 1)) && value < 1 << (bits - 1);
 
@@ -511,12 +532,14 @@ public static class DeltaCodec
         }
 
         w.WriteCount(addedCount);
-        var hasPreviousId = old.Length > 0;
-        var previousId = hasPreviousId ? old[^1].Id : 0;
+        // Ids are relative to the baseline's largest shell id, or to 0 when it has none (Game's ids start at 1), so the
+        // first shell of a quiet moment costs gamma(id) instead of 32 bits; a gap whose gamma code would be longer than
+        // 32 bits (or an id below the previous one) goes absolute.
+        var previousId = old.Length > 0 ? old[^1].Id : 0u;
         for (var k = 0; k < addedCount; k++)
         {
             ref readonly var s = ref cur[added[k]];
-            var relative = hasPreviousId && s.Id > previousId;
+            var relative = s.Id > previousId && GammaBits(s.Id - previousId) <= 32;
             w.WriteBit(relative);
             if (relative)
             {
@@ -526,15 +549,15 @@ public static class DeltaCodec
             {
                 w.Write(s.Id, 32);
             }
-            hasPreviousId = true;
             previousId = s.Id;
             w.WriteGamma((uint)s.Owner + 1);
             w.Write((uint)s.X, CoordinateBits);
             w.Write((uint)s.Y, CoordinateBits);
             w.Write(s.Angle, 16);
             w.Write(s.Speed, 16);
+            // gamma(age + 1) is at most 32 bits up to age 65534; older (or a spawn tick ahead) is cheaper absolute.
             var age = current.Tick - s.SpawnTick;
-            var recent = age < 0x7FFF_FFFF;
+            var recent = age < 0xFFFF;
             w.WriteBit(recent);
             if (recent)
             {
@@ -585,15 +608,14 @@ public static class DeltaCodec
         {
             return r.Overflowed ? SnapshotReadResult.Truncated : SnapshotReadResult.Malformed;
         }
-        var hasPreviousId = old.Length > 0;
-        var previousId = hasPreviousId ? old[^1].Id : 0;
+        var previousId = old.Length > 0 ? old[^1].Id : 0u;
         for (var k = 0; k < addedCount; k++)
         {
             uint id;
             if (r.ReadBit())
             {
                 var gap = r.ReadGamma();
-                if (!hasPreviousId || gap > uint.MaxValue - previousId)
+                if (gap > uint.MaxValue - previousId)
                 {
                     return r.Overflowed ? SnapshotReadResult.Truncated : SnapshotReadResult.Malformed;
                 }
@@ -603,7 +625,6 @@ public static class DeltaCodec
             {
                 id = r.Read(32);
             }
-            hasPreviousId = true;
             previousId = id;
             var owner = r.ReadGamma() - 1;
             var x = (int)r.Read(CoordinateBits);

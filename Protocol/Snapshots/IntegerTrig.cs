@@ -14,6 +14,9 @@ internal static class IntegerTrig
 
     private static readonly int[] Cos = Build();
 
+    /// <summary>Entry <paramref name="index"/> (0..4095) of the table: cos(index · 2π / 4096) × 2^14 as built here.</summary>
+    public static int Entry(int index) => Cos[index];
+
     /// <summary>cos of a u16 angle, × 2^14.</summary>
     public static int CosOf(ushort angle) => Cos[angle >> 4];
 
@@ -34,7 +37,8 @@ internal static class IntegerTrig
                 term = -term * x * x / ((2 * k - 1) * (2 * k));
                 sum += term;
             }
-            first[i] = (int)Math.Round(sum * (1 << Shift));
+            // Round half to even (IEEE default); no entry of this table is an exact half, but say which rule it is.
+            first[i] = (int)Math.Round(sum * (1 << Shift), MidpointRounding.ToEven);
         }
         var table = new int[Steps];
         for (var i = 0; i < Steps; i++)

@@ -3,7 +3,7 @@ namespace Tanks.Protocol.Snapshots;
 /// <summary>
 /// Turns plain floats (metres, radians, m/s) into the quantized world state, so the SessionGrain can convert Game's
 /// snapshots without Protocol knowing Game. Positions: 1 cm, clamped to [0, <see cref="MaxCoordinate"/>] cm
-/// (0..10,485.75 m; NaN → 0). Angles: 0..65535 = [0, 2π) (≈ 0.0055°), any input wrapped. Capture: whole points 0..100.
+/// (0..10,485.75 m; NaN → 0). Angles: 0..65535 = [0, 2π) (≈ 0.0055°), any input wrapped. Capture: whole points (floored) 0..100.
 /// </summary>
 public static class SnapshotQuantizer
 {
@@ -42,8 +42,12 @@ public static class SnapshotQuantizer
     public static ushort Speed(float metresPerSecond) =>
         float.IsNaN(metresPerSecond) ? (ushort)0 : (ushort)Math.Clamp(MathF.Round(metresPerSecond * 10f), 0f, ushort.MaxValue);
 
+    /// <summary>
+    /// Whole points, floored (99.6 → 99): the same rule as Game's capture events, so the header and the events never
+    /// differ by one around a change. Clamped to 0..100, NaN → 0.
+    /// </summary>
     public static byte Progress(float points) =>
-        float.IsNaN(points) ? (byte)0 : (byte)Math.Clamp(MathF.Round(points), 0f, 100f);
+        float.IsNaN(points) ? (byte)0 : (byte)Math.Clamp(MathF.Floor(points), 0f, 100f);
 
     public static bool IsValidCoordinate(int centimetres) => (uint)centimetres <= MaxCoordinate;
 

@@ -100,8 +100,11 @@ public sealed class WorldStateTests
         Assert.Equal(MathF.PI, SnapshotQuantizer.AngleToRadians(32768), 5);
         Assert.Equal(2600, SnapshotQuantizer.Speed(260f));
         Assert.Equal(100, SnapshotQuantizer.Progress(120f));
+        Assert.Equal(0, SnapshotQuantizer.Progress(-1f));
+        // Floored like Game's capture events (whole points), not rounded: 99.6 is 99 until it reaches 100.
         var header = SnapshotQuantizer.Header(7, -3, 12.4f, 99.6f, -1, 3);
-        Assert.Equal(new SnapshotHeader(7, 0, 12, 100, SnapshotHeader.NoWinner, 3), header);
+        Assert.Equal(new SnapshotHeader(7, 0, 12, 99, SnapshotHeader.NoWinner, 3), header);
+        Assert.Equal(100, SnapshotQuantizer.Header(7, 0, 0f, 100f, -1, 0).Capture1);
         var tank = SnapshotQuantizer.Tank(3, 1, 2, 1.005f, 2f, MathF.PI, -MathF.PI / 2, 70_000, true, 300);
         Assert.Equal(new QuantizedTank(3, 1, 2, 100, 200, 32768, 49152, 65535, true, 255), tank with { X = 100 });
     }
