@@ -159,6 +159,64 @@ public sealed class DeltaCodecTests
         AssertRoundTrip(SnapshotGen.Next(rng, huge, 1), huge);
     }
 
+    /// <summary>
+    /// The most bits each field can take against the empty baseline: every header field changed, 64 tanks in full, 256 shells
+    /// each with an absolute id (gaps over 65535), owner 65535 (a 33-bit gamma), an absolute spawn tick.
+    /// </summary>
+    internal static WorldState Largest()
+    {
+        var state = new WorldState();
+        state.Clear(new SnapshotHeader(1_000_000, ushort.MaxValue, 100, 100, SnapshotHeader.NoWinner, 4));
+        for (var i = 0; i < SnapshotLimits.MaxTanks; i++)
+        {
+            state.AddTank(new QuantizedTank((ushort)(i * 1000), 1, 2, SnapshotQuantizer.MaxCoordinate, 12_345, 40_000, 50_000,
+                65_535, true, 255, -32_767, 32_767));
+        }
+        for (var i = 0; i < SnapshotLimits.MaxShells; i++)
+        {
+            state.AddShell(new QuantizedShell((uint)(i + 1) * 65_537, ushort.MaxValue, SnapshotQuantizer.MaxCoordinate, 0, 65_535,
+                65_535, 1_000_000 - 70_000));
+        }
+        return state;
+    }
+
+    [Fact]
+    public void The_largest_state_the_limits_allow_is_6770_bytes_in_6_parts()
+    {
+        var largest = Largest();
+        // header 45 + roster 1 + count(64) 13 + 64 × 161 + count(0) 1 + count(256) 17 + 256 × (33 id + 33 owner + 72 + 33 spawn)
+        Assert.Equal(45 + 1 + 13 + 64 * 161 + 1 + 17 + 256 * 171, DeltaCodec.EncodedBits(largest, null));
+        Assert.Equal(6_770, DeltaCodec.Encode(largest, null, Buffer));
+        var encoded = new SnapshotEncoder().Encode(largest, null);
+        Assert.Equal(6, encoded.PartCount);
+        Assert.Equal(6_770 + 6 * SnapshotLimits.PartHeaderBytes, encoded.TotalBytes);
+        AssertRoundTrip(largest, null);
+        // No field choice gives more: random states at the limits stay below it.
+        var rng = new Random(3);
+        for (var i = 0; i < 200; i++)
+        {
+            Assert.True(DeltaCodec.Encode(SnapshotGen.Huge(rng, (uint)rng.Next()), null, Buffer) < 6_770);
+        }
+    }
+
+    [Fact]
+    public void A_new_shell_against_a_baseline_without_shells_costs_its_gamma_code_not_32_bits()
+    {
+        var baseline = new WorldState();
+        baseline.Clear(new SnapshotHeader(400, 8000, 0, 0, SnapshotHeader.NoWinner, 0));
+        var current = new WorldState();
+        current.Clear(baseline.Header with { Tick = 401, TicksLeft = 7999 });
+        current.AddShell(new QuantizedShell(57, 3, 100, 200, 0, 1800, 401));
+        // 4 header + 1 roster + count(0) tanks 1 + count(0) removed 1 + count(1) 3 + relative 1 + gamma(57) 11 + gamma(4) 5
+        // + 72 + recent 1 + gamma(1) 1 = 101 (v1: 1 + 32 for the id, 121).
+        Assert.Equal(101, DeltaCodec.EncodedBits(current, baseline));
+        AssertRoundTrip(current, baseline);
+        current.Clear(current.Header);
+        current.AddShell(new QuantizedShell(70_000, 3, 100, 200, 0, 1800, 401)); // gamma(70000) would be 33 bits: absolute
+        Assert.Equal(101 - 12 + 33, DeltaCodec.EncodedBits(current, baseline));
+        AssertRoundTrip(current, baseline);
+    }
+
     [Fact]
     public void Hostile_bytes_give_a_verdict_not_an_exception()
     {
