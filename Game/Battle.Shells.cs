@@ -62,9 +62,10 @@ public sealed partial class Battle
                 best = edge;
                 reason = ShellStopReason.MapEdge;
             }
-            for (var o = 0; o < _obstacles.Length; o++)
+            var obstacles = _world.Obstacles;
+            for (var o = 0; o < obstacles.Length; o++)
             {
-                var hit = SegmentObstacle(in _obstacles[o], sx, sy, dx, dy);
+                var hit = SegmentObstacle(in obstacles[o], sx, sy, dx, dy);
                 if (hit < best)
                 {
                     best = hit;
@@ -214,7 +215,7 @@ public sealed partial class Battle
             return SegmentCircle(px, py, dx, dy, o.X, o.Y, o.Radius);
         }
         // Slab test in the box's frame.
-        var (lx, ly) = ToLocal(in o, px, py);
+        var (lx, ly) = MotionWorld.ToLocal(in o, px, py);
         var ldx = dx * o.Cos + dy * o.Sin;
         var ldy = -dx * o.Sin + dy * o.Cos;
         var tMin = 0f;

@@ -9,12 +9,11 @@ namespace Tanks.Game;
 public sealed partial class Battle
 {
     /// <summary>Obstacles and map edges never let a tank overlap them by more than this (metres); tanks likewise.</summary>
-    public const float OverlapTolerance = 1e-3f;
-    private const float Skin = 1e-4f;
+    public const float OverlapTolerance = MotionWorld.OverlapTolerance;
 
     private readonly Tank[] _tanks;
     private readonly ClassStats[] _classes;
-    private readonly CompiledObstacle[] _obstacles;
+    private readonly MotionWorld _world;
     private readonly Shell[] _shells;
     private readonly BattleEvent[] _events;
     private readonly bool[] _fire;
@@ -90,11 +89,7 @@ public sealed partial class Battle
         {
             _classes[i] = new ClassStats(setup.Classes[i], TickRate);
         }
-        _obstacles = new CompiledObstacle[Map.Obstacles.Length];
-        for (var i = 0; i < _obstacles.Length; i++)
-        {
-            _obstacles[i] = new CompiledObstacle(Map.Obstacles[i]);
-        }
+        _world = new MotionWorld(Map);
 
         _tanks = tanks ?? new Tank[players.Length];
         var shellCapacity = 0;
@@ -183,11 +178,11 @@ public sealed partial class Battle
                 var jx = x + jitter * _random.NextSigned();
                 var jy = y + jitter * _random.NextSigned();
                 _tanks[i].Reset(i, p.Team, p.ClassId, p.PlayerId, c.Radius, c.HitPoints, jx, jy, facing);
-                if (IsFree(i, jx, jy, c.Radius, i))
+                if (_world.IsFree(new BattleBodies(_tanks), i, jx, jy, c.Radius, i))
                 {
                     placed = true;
                 }
-                else if (IsFree(i, x, y, c.Radius, i))
+                else if (_world.IsFree(new BattleBodies(_tanks), i, x, y, c.Radius, i))
                 {
                     _tanks[i].X = x;
                     _tanks[i].Y = y;
@@ -227,6 +222,7 @@ public sealed partial class Battle
     /// <summary>A class in simulation units: radians, ticks.</summary>
     private readonly struct ClassStats
     {
+        public readonly TankMotionStats Motion;
         public readonly float Acceleration;
         public readonly float MaxForwardSpeed;
         public readonly float MaxReverseSpeed;
@@ -244,6 +240,7 @@ public sealed partial class Battle
 
         public ClassStats(TankClass c, int tickRate)
         {
+            Motion = new TankMotionStats(c);
             Acceleration = c.Acceleration;
             MaxForwardSpeed = c.MaxForwardSpeed;
             MaxReverseSpeed = c.MaxReverseSpeed;
@@ -262,28 +259,11 @@ public sealed partial class Battle
         }
     }
 
-    private readonly struct CompiledObstacle
+    /// <summary>The battle's tanks as <see cref="TankMotion"/> sees them: index = tank id, wrecks included.</summary>
+    private readonly struct BattleBodies(Tank[] tanks) : ITankBodies
     {
-        public readonly ObstacleShape Shape;
-        public readonly float X;
-        public readonly float Y;
-        public readonly float Radius;
-        public readonly float HalfWidth;
-        public readonly float HalfHeight;
-        public readonly float Cos;
-        public readonly float Sin;
+        public int Count => tanks.Length;
 
-        public CompiledObstacle(ObstacleDefinition o)
-        {
-            Shape = o.Shape;
-            X = o.X;
-            Y = o.Y;
-            Radius = o.Radius;
-            HalfWidth = o.HalfWidth;
-            HalfHeight = o.HalfHeight;
-            var a = GameMath.WrapAngle(o.AngleDegrees * GameMath.DegToRad);
-            Cos = o.AngleDegrees == 0 ? 1f : MathF.Cos(a);
-            Sin = o.AngleDegrees == 0 ? 0f : MathF.Sin(a);
-        }
+        public ref TankBody this[int index] => ref tanks[index].Body;
     }
 }

@@ -11,19 +11,19 @@ public sealed class Tank
     public int Team { get; private set; }
     public int ClassId { get; private set; }
     public long PlayerId { get; private set; }
-    public float X { get; internal set; }
-    public float Y { get; internal set; }
-    public float HullAngle { get; internal set; }
-    public float TurretAngle { get; internal set; }
+    public float X { get => Body.X; internal set => Body.X = value; }
+    public float Y { get => Body.Y; internal set => Body.Y = value; }
+    public float HullAngle { get => Body.HullAngle; internal set => Body.HullAngle = value; }
+    public float TurretAngle { get => Body.TurretAngle; internal set => Body.TurretAngle = value; }
     /// <summary>Signed speed along the hull direction (m/s), negative when reversing.</summary>
-    public float Speed { get; internal set; }
+    public float Speed { get => Body.Speed; internal set => Body.Speed = value; }
     /// <summary>The actual velocity of the last tick (displacement / dt, after collisions).</summary>
-    public float VelocityX { get; internal set; }
-    public float VelocityY { get; internal set; }
-    public float Radius { get; private set; }
+    public float VelocityX { get => Body.VelocityX; internal set => Body.VelocityX = value; }
+    public float VelocityY { get => Body.VelocityY; internal set => Body.VelocityY = value; }
+    public float Radius { get => Body.Radius; private set => Body.Radius = value; }
     public int HitPoints { get; internal set; }
     public int MaxHitPoints { get; private set; }
-    public bool IsAlive { get; internal set; }
+    public bool IsAlive { get => Body.IsAlive; internal set => Body.IsAlive = value; }
     /// <summary>Ticks until the gun can fire again (0 = loaded).</summary>
     public int ReloadTicksLeft { get; internal set; }
     /// <summary>The tank that destroyed this one, or -1.</summary>
@@ -32,6 +32,9 @@ public sealed class Tank
     public int DestroyedTick { get; internal set; }
 
     internal TankStats StatsField;
+
+    /// <summary>What controls and movement change (<see cref="TankMotion"/> works on it); the properties above read it.</summary>
+    internal TankBody Body;
 
     public TankStats Stats => StatsField;
 
