@@ -39,6 +39,7 @@ public static class ViewerExtensions
         var viewer = app.MapGroup(Path).RequireAuthorization(policy).ExcludeFromDescription();
         viewer.MapGet("/", ServeAsset);
         viewer.MapGet("/{file}", ServeAsset);
+        viewer.MapGet("/api/status", Status);
         viewer.MapGet("/api/battles", ListAsync);
         viewer.MapGet("/api/battles/{id:guid}", BattleAsync);
         viewer.MapGet("/api/battles/{id:guid}/stream", StreamAsync);
@@ -67,6 +68,16 @@ public static class ViewerExtensions
         context.Response.ContentLength = stream.Length;
         await stream.CopyToAsync(context.Response.Body, context.RequestAborted);
     }
+
+    /// <summary>What this silo's viewer serves now and its limits.</summary>
+    private static IResult Status(BattleFeeds feeds, Microsoft.Extensions.Options.IOptions<ViewerOptions> options) => Results.Json(new
+    {
+        viewers = feeds.Viewers,
+        watchedBattles = feeds.Battles,
+        maxViewers = options.Value.MaxViewers,
+        maxViewersPerBattle = options.Value.MaxViewersPerBattle,
+        frameRate = options.Value.FrameRate,
+    });
 
     private static async Task<IResult> ListAsync(BattleList list, CancellationToken cancellationToken)
     {
