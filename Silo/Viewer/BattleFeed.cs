@@ -28,8 +28,8 @@ internal sealed partial class BattleFeed : ISessionObserver
     private ImmutableArray<BattleViewer> _viewers = [];
     private ISessionObserver? _reference;
     private int _interval = 1;
-    private long _lastSentTick = long.MinValue;
-    private int _lastEpoch = -1;
+    private long _lastSentTick;
+    private int _lastEpoch = -1; // no frame sent yet: the first goes out whatever its tick
     private long _lastFrameAt = Stopwatch.GetTimestamp();
     private long _lastSubscribedAt;
     private bool _ended;

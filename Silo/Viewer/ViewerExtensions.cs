@@ -65,6 +65,9 @@ public static class ViewerExtensions
             ?? throw new InvalidOperationException($"viewer asset {asset.Resource} is not embedded");
         context.Response.ContentType = asset.ContentType;
         context.Response.Headers.CacheControl = "no-cache";
+        // Only its own script and requests (the page shows player names: nothing they hold may run), never framed.
+        context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
+        context.Response.Headers.XContentTypeOptions = "nosniff";
         context.Response.ContentLength = stream.Length;
         await stream.CopyToAsync(context.Response.Body, context.RequestAborted);
     }

@@ -144,6 +144,7 @@
     canvas.dataset.epoch = String(f.epoch);
     canvas.dataset.tankCount = String(f.tanks.size);
     canvas.dataset.tanksAlive = String(alive);
+    canvas.dataset.shellCount = String(f.shells.size);
     canvas.dataset.frames = String(Number(canvas.dataset.frames) + 1);
     if (canvas.dataset.state !== 'ended') {
       setStatus(f.reason ? 'over' : 'live', `live · tick ${f.t} · ${alive}/${f.tanks.size} tanks alive`);

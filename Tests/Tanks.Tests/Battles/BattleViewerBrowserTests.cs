@@ -81,9 +81,12 @@ public sealed class BattleViewerBrowserTests(BattleStack shared)
         Assert.Contains("left", driver.FindElement(By.Id("clock")).Text, StringComparison.Ordinal);
         Assert.Equal(2, driver.FindElements(By.CssSelector("#roster > div")).Count);
 
-        // 6. The event feed, from what changes between frames: a shot within a reload (2.5 s for a light tank).
+        // 6. The event feed, from what changes between frames: a shot within a reload (2.5 s for a light tank); then a
+        //    frame with its shell in flight (a shell lives ~19 ticks: 250 m at 260 m/s).
         var shot = await WaitForAsync(driver, d => d.FindElements(By.CssSelector("#feed li")).FirstOrDefault(li => li.Text.Contains("fires", StringComparison.Ordinal)));
         Assert.True(shot is not null, "no shot in the event feed:\n" + BodyText(driver));
+        var shells = await WaitForAsync(driver, _ => Number(canvas, "data-shell-count") > 0 ? "yes" : null);
+        Assert.True(shells is not null, "no frame with a shell in flight reached the page");
         var feedShot = Path.Combine(artifacts, "battle-viewer-battle-3.png");
         Save(driver, feedShot);
 
