@@ -118,15 +118,21 @@ internal sealed partial class BattleFeed : ISessionObserver
         byte[] message;
         lock (_lock)
         {
-            // A resumed battle (epoch up) may start over at a lower tick: send at once.
-            if (_ended || (frame.Epoch == _lastEpoch && frame.Tick - _lastSentTick < _interval))
+            if (_ended)
             {
                 return;
             }
 
+            // Decoded before the skip (a few microseconds): the battle's last state, with its result, always goes out.
             if (WorldState.TryRead(frame.State, _state) != SnapshotReadResult.Ok)
             {
                 LogBadFrame(_logger, BattleId, frame.Tick);
+                return;
+            }
+
+            // A resumed battle (epoch up) may start over at a lower tick: sent at once too.
+            if (frame.Epoch == _lastEpoch && frame.Tick - _lastSentTick < _interval && _state.Header.EndReason == 0)
+            {
                 return;
             }
 

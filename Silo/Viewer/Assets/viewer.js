@@ -11,6 +11,10 @@
   const FEED_MAX = 200;
 
   const $ = id => document.getElementById(id);
+  // Absolute, without the user:password@ a page address may carry (fetch refuses URLs with credentials; the browser
+  // sends the page's Basic credentials with these same-origin requests anyway).
+  const BASE = location.origin + location.pathname.replace(/[^/]*$/, '');
+  const url = path => BASE + path;
   const canvas = $('battle');
   const ctx = canvas.getContext('2d');
   let list = [];
@@ -20,7 +24,7 @@
 
   async function refreshList() {
     try {
-      const r = await fetch('api/battles', { cache: 'no-store' });
+      const r = await fetch(url('api/battles'), { cache: 'no-store' });
       if (!r.ok) throw new Error('HTTP ' + r.status);
       const body = await r.json();
       list = body.battles;
@@ -73,7 +77,7 @@
 
   async function openView(id) {
     closeView();
-    const v = { id, info: null, map: null, es: null, prev: null, cur: null, last: null, hitBy: {}, feed: [], names: {}, classes: [] };
+    const v = { id, info: null, map: null, es: null, prev: null, cur: null, last: null, hitBy: {}, lastFire: {}, overNoted: false, feed: [], names: {}, classes: [] };
     view = v;
     $('view').hidden = false;
     $('feed').innerHTML = '';
@@ -83,7 +87,7 @@
     renderList();
     let r;
     try {
-      r = await fetch('api/battles/' + id, { cache: 'no-store' });
+      r = await fetch(url('api/battles/' + id), { cache: 'no-store' });
     } catch (e) {
       setStatus('error', 'battle unavailable: ' + e.message);
       return;
@@ -102,7 +106,7 @@
   }
 
   function connect(v) {
-    const es = new EventSource(`api/battles/${v.id}/stream`);
+    const es = new EventSource(url(`api/battles/${v.id}/stream`));
     v.es = es;
     es.addEventListener('frame', e => { if (view === v) onFrame(v, JSON.parse(e.data)); });
     es.addEventListener('end', e => { if (view === v) onEnd(v, JSON.parse(e.data)); });
@@ -155,7 +159,15 @@
 
   function onEnd(v, end) {
     const who = end.winner < 0 ? 'draw' : `${TEAM_NAME[end.winner]} team wins`;
-    note(v, v.cur ? v.cur.t : end.ticks, `battle ended: ${who} (${end.reason})`);
+    const tick = v.cur ? v.cur.t : end.ticks;
+    if (!v.overNoted) note(v, tick, `battle over: ${who} (${esc(end.reason)})`);
+    const byUser = {};
+    for (const p of v.info.players) byUser[p.userId] = p;
+    for (const p of end.players) {
+      const who = byUser[p.userId];
+      note(v, tick, `result: ${who ? name(v, who.tankId) : 'player ' + p.userId} ${p.kills} kill${p.kills === 1 ? '' : 's'}, `
+        + `${p.damageDealt} damage dealt, ${p.hits}/${p.shots} hits${p.survived ? '' : ', destroyed'}`);
+    }
     setStatus('ended', `ended · ${who} (${end.reason}) after ${end.ticks} ticks`);
     v.es.close();
   }
@@ -165,25 +177,27 @@
     return p ? `<span class="team${p.team}">${esc(p.name)}</span>` : `tank ${tankId}`;
   }
 
-  // The feed comes from what changed between two frames (the state is all the viewer relies on): new shells are shots,
-  // lost hit points are hits (by the owner of the nearest shell that vanished), a tank that stops living is a kill.
+  // The feed comes from what changed between two frames (the state is all the viewer relies on, not the protocol's event
+  // messages): a tank whose reload starts over fired; lost hit points are a hit, by the owner of the nearest shell that
+  // vanished or else the enemy that fired last with its turret on the target (a shell fired point-blank hits within its
+  // first tick and is never seen); a tank that stops living is a kill, by its last hitter.
   function deriveEvents(v, a, b) {
-    for (const s of b.shells.values()) {
-      if (!a.shells.has(s.id) && s.spawn > a.t - 1) note(v, s.spawn, `${name(v, s.owner)} fires`);
+    const rate = v.info.tickRate;
+    for (const t of b.tanks.values()) {
+      const before = a.tanks.get(t.id);
+      if (before && before.alive && t.reload > before.reload) {
+        v.lastFire[t.id] = { t: b.t, x: before.x, y: before.y, turret: t.turret, team: t.team };
+        note(v, b.t, `${name(v, t.id)} fires`);
+      }
     }
     const gone = [...a.shells.values()].filter(s => !b.shells.has(s.id));
     for (const t of b.tanks.values()) {
       const before = a.tanks.get(t.id);
       if (!before) continue;
       if (t.hp < before.hp) {
-        let shooter = null, best = Infinity;
-        for (const s of gone) {
-          const p = shellAt(s, b.t, v.info.tickRate);
-          const d = Math.hypot(p.x - t.x, p.y - t.y);
-          if (d < best) { best = d; shooter = s.owner; }
-        }
+        const shooter = shooterOf(v, t, gone, b.t, rate);
         if (shooter !== null) v.hitBy[t.id] = shooter;
-        note(v, b.t, `${shooter === null ? 'something' : name(v, shooter)} hits ${name(v, t.id)} for ${before.hp - t.hp}`);
+        note(v, b.t, `${shooter === null ? 'a shell' : name(v, shooter)} hits ${name(v, t.id)} for ${before.hp - t.hp}`);
       }
       if (before.alive && !t.alive) {
         const killer = v.hitBy[t.id];
@@ -198,8 +212,26 @@
       else if (Math.floor(now / 25) > Math.floor(was / 25)) note(v, b.t, `<span class="team${team}">${TEAM_NAME[team]}</span> capture ${now}%`);
     }
     if (!a.reason && b.reason) {
+      v.overNoted = true;
       note(v, b.t, `battle over: ${b.winner < 0 ? 'draw' : TEAM_NAME[b.winner] + ' team wins'} (${REASON[b.reason] ?? b.reason})`);
     }
+  }
+
+  function shooterOf(v, target, gone, tick, rate) {
+    let best = null, score = Infinity;
+    for (const s of gone) {
+      const p = shellAt(s, tick, rate);
+      const d = Math.hypot(p.x - target.x, p.y - target.y);
+      if (d < 15 && d < score) { score = d; best = s.owner; }
+    }
+    if (best !== null) return best;
+    for (const [id, f] of Object.entries(v.lastFire)) {
+      if (f.team === target.team || tick - f.t > 2 * rate) continue; // a shell flies 1.3 s at most
+      let err = Math.atan2(target.y - f.y, target.x - f.x) - f.turret;
+      err = Math.abs(Math.atan2(Math.sin(err), Math.cos(err)));
+      if (err < score) { score = err; best = Number(id); }
+    }
+    return best;
   }
 
   function note(v, tick, html) {
@@ -376,9 +408,17 @@
       ctx.fillText(p ? p.name : 'tank ' + t.id, X(x), Y(y) + r + 13);
     }
 
-    ctx.fillStyle = '#ffe27a';
+    // Shells: the head and a 6 m streak behind it (never behind the muzzle): they cross a duel map in half a second.
+    ctx.strokeStyle = '#ffe27a';
+    ctx.fillStyle = '#fff6c8';
+    ctx.lineWidth = 2;
     for (const s of f.shells.values()) {
-      const p = shellAt(s, Math.max(renderTick, s.spawn), rate);
+      const at = Math.max(renderTick, s.spawn);
+      const p = shellAt(s, at, rate), back = Math.min(6, s.speed * (at - s.spawn) / rate);
+      ctx.beginPath();
+      ctx.moveTo(X(p.x - Math.cos(s.angle) * back), Y(p.y - Math.sin(s.angle) * back));
+      ctx.lineTo(X(p.x), Y(p.y));
+      ctx.stroke();
       ctx.beginPath();
       ctx.arc(X(p.x), Y(p.y), 2.5, 0, 2 * Math.PI);
       ctx.fill();
