@@ -15,7 +15,7 @@ internal sealed class BattleList(IGrainFactory grains, IOptions<ViewerOptions> o
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(3);
     private readonly ViewerOptions _options = options.Value;
     private readonly SemaphoreSlim _refresh = new(1, 1);
-    private (byte[] Json, DateTimeOffset At)? _cached;
+    private volatile Cached? _cached; // a reference: read and replaced whole, without the lock
 
     /// <summary>The list as JSON: <c>{"battles":[{id, map, shard, silo, tick, tickRate, epoch, players:[…]}], "count", "truncated"}</c>.</summary>
     public async Task<byte[]> GetJsonAsync(CancellationToken cancellationToken)
@@ -34,7 +34,7 @@ internal sealed class BattleList(IGrainFactory grains, IOptions<ViewerOptions> o
             }
 
             var json = await BuildAsync();
-            _cached = (json, time.GetUtcNow());
+            _cached = new Cached(json, time.GetUtcNow());
             return json;
         }
         finally
@@ -96,6 +96,8 @@ internal sealed class BattleList(IGrainFactory grains, IOptions<ViewerOptions> o
 
         return buffer.WrittenSpan.ToArray();
     }
+
+    private sealed record Cached(byte[] Json, DateTimeOffset At);
 
     private async Task<BattleInfo?> InfoAsync(Guid battleId)
     {

@@ -128,6 +128,52 @@ public sealed class BattleViewerApiTests(BattleStack shared)
         }, Timeout), "the viewer kept streams or the subscription after every client left");
         Assert.False(duel.Over, "the duel ended while it was watched");
     }
+    [Fact]
+    public async Task Viewer_stream_ends_with_the_battles_last_state_and_its_result()
+    {
+        await using var duel = await DrivenDuel.StartAsync(shared, fight: true);
+        using var http = DrivenDuel.Http(shared);
+        using var stream = await SseStream.OpenAsync(http, $"/viewer/api/battles/{duel.BattleId}/stream");
+
+        // Frames until the end event (a duel of aimed shots lasts about half a minute; bounded at two).
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        string? last = null;
+        while (true)
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromMinutes(2), "the duel did not end in two minutes");
+            var (kind, data) = await stream.NextAsync(Timeout);
+            if (kind == "end")
+            {
+                using var end = JsonDocument.Parse(data);
+                var winner = end.RootElement.GetProperty("winner").GetInt32();
+                Assert.InRange(winner, 0, 1);
+                Assert.Equal("Destroyed", end.RootElement.GetProperty("reason").GetString());
+                var players = end.RootElement.GetProperty("players").EnumerateArray().ToArray();
+                Assert.Equal(2, players.Length);
+                Assert.Single(players, p => p.GetProperty("survived").GetBoolean() && p.GetProperty("team").GetInt32() == winner);
+
+                // The frame before it is the battle's last: over (even if the 10 frames/s would have skipped its tick),
+                // the same winner, one tank left alive.
+                Assert.NotNull(last);
+                using var final = JsonDocument.Parse(last);
+                Assert.Equal(1, final.RootElement.GetProperty("r").GetInt32()); // BattleEndReasonCode.Destroyed
+                Assert.Equal(winner, final.RootElement.GetProperty("w").GetInt32());
+                Assert.Equal(1, final.RootElement.GetProperty("k").EnumerateArray().Count(k => k[8].GetInt32() == 1));
+                break;
+            }
+
+            Assert.Equal("frame", kind);
+            last = data;
+        }
+
+        // The stream closes after the end; the battle is over, so a new stream is refused.
+        await Assert.ThrowsAsync<EndOfStreamException>(() => stream.NextAsync(Timeout));
+        Assert.True(await OpsSupport.EventuallyAsync(async () =>
+        {
+            using var response = await http.GetAsync($"/viewer/api/battles/{duel.BattleId}/stream", HttpCompletionOption.ResponseHeadersRead);
+            return response.StatusCode == HttpStatusCode.NotFound;
+        }, Timeout), "a stream of the ended battle was not refused");
+    }
 }
 
 /// <summary>A minimal Server-Sent Events reader: one event (its name and data) at a time.</summary>

@@ -19,11 +19,14 @@ internal sealed class DrivenDuel : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _driving;
 
-    private DrivenDuel(TanksClient[] clients, BattleStartInfo start, string[] names)
+    private readonly bool _fight;
+
+    private DrivenDuel(TanksClient[] clients, BattleStartInfo start, string[] names, bool fight)
     {
         _clients = clients;
         Start = start;
         Names = names;
+        _fight = fight;
         _driving = DriveAsync();
     }
 
@@ -33,16 +36,20 @@ internal sealed class DrivenDuel : IAsyncDisposable
 
     public IReadOnlyList<string> Names { get; }
 
-    public static async Task<DrivenDuel> StartAsync(BattleStack stack)
+    /// <summary>
+    /// A duel of two light tanks that circle and fire blind; <paramref name="fight"/>: a medium and a light tank that
+    /// aim at each other instead, so one destroys the other in about half a minute.
+    /// </summary>
+    public static async Task<DrivenDuel> StartAsync(BattleStack stack, bool fight = false)
     {
         var (a, nameA) = await stack.NewPlayerAsync();
         var (b, nameB) = await stack.NewPlayerAsync();
-        await a.Game.JoinQueueAsync(TankClassCodes.Light);
+        await a.Game.JoinQueueAsync(fight ? TankClassCodes.Medium : TankClassCodes.Light);
         await b.Game.JoinQueueAsync(TankClassCodes.Light);
         var start = await a.Game.WaitForBattleStartAsync(timeout: TimeSpan.FromSeconds(15));
         var startB = await b.Game.WaitForBattleStartAsync(timeout: TimeSpan.FromSeconds(15));
         Assert.Equal(start.BattleId, startB.BattleId);
-        return new DrivenDuel([a, b], start, [nameA, nameB]);
+        return new DrivenDuel([a, b], start, [nameA, nameB], fight);
     }
 
     /// <summary>The tanks in the newest world state the first player decoded (null before the first).</summary>
@@ -57,11 +64,25 @@ internal sealed class DrivenDuel : IAsyncDisposable
     private async Task DriveAsync()
     {
         var watch = Stopwatch.StartNew();
+        var state = new WorldState();
         while (!_stop.IsCancellationRequested)
         {
             var t = (float)watch.Elapsed.TotalSeconds;
             for (var i = 0; i < _clients.Length; i++)
             {
+                if (_fight)
+                {
+                    // As BattleEndToEndTests: close in for a second, then stand, aim and fire.
+                    var game = _clients[i].Game;
+                    if (game.Battle is { } battle && game.TryCopyLatest(state))
+                    {
+                        var aim = BattleEndToEndTests.AimAtNearestEnemy(state, battle.TankId, battle.Team);
+                        game.SendInput(t < 1 ? 0.5f : 0f, 0f, aim ?? 0f, fire: aim is not null);
+                    }
+
+                    continue;
+                }
+
                 var yaw = (i == 0 ? 1 : -1) * t * 0.8f;
                 _clients[i].Game.SendInput(-0.5f, i == 0 ? 0.5f : -0.5f, MathF.IEEERemainder(yaw, 2 * MathF.PI), fire: true);
             }
