@@ -52,7 +52,7 @@
       return;
     }
     rows.innerHTML = list.map(b => `<tr data-battle-id="${b.id}" class="${view && view.id === b.id ? 'selected' : ''}">
-      <td><code>${b.id.slice(0, 8)}</code></td><td>${esc(b.map)}</td><td>${playersHtml(b.players)}</td>
+      <td><code>${b.id.slice(0, 8)}</code></td><td>${esc(b.map)}</td><td class="players">${playersHtml(b.players)}</td>
       <td>${b.tick ?? '?'}</td><td>${esc(b.silo ?? '?')}</td><td>${b.epoch ?? '?'}</td></tr>`).join('');
     for (const tr of rows.querySelectorAll('tr[data-battle-id]')) {
       tr.addEventListener('click', () => { location.hash = tr.dataset.battleId; });
