@@ -28,7 +28,7 @@
       if (!r.ok) throw new Error('HTTP ' + r.status);
       const body = await r.json();
       list = body.battles;
-      renderList(body);
+      renderList();
       $('list-status').textContent = `${list.length} live battle${list.length === 1 ? '' : 's'}${body.truncated ? ' (list cut)' : ''} · ${new Date().toLocaleTimeString()}`;
     } catch (e) {
       $('list-status').textContent = 'battle list unavailable: ' + e.message;
