@@ -60,6 +60,7 @@ try
     Console.WriteLine("  UDP netcode 1.02  127.0.0.1:9999   (connect token from login; game messages)");
     Console.WriteLine("  Play              dotnet run --project Tools/SampleClient   (twice: two bots fight a duel)");
     Console.WriteLine("  Orleans Dashboard http://127.0.0.1:8080/dashboard/   (credentials printed by the silo above)");
+    Console.WriteLine("  Battle viewer     http://127.0.0.1:8080/viewer/      (the dashboard's credentials; live battles drawn)");
     Console.WriteLine("  Silo metrics      http://127.0.0.1:8080/metrics");
     Console.WriteLine("  Gateway metrics   http://127.0.0.1:8000/metrics (TCP), http://127.0.0.1:8001/metrics (UDP)");
     Console.WriteLine("  Health            /health/live and /health/ready on ports 8080, 8000, 8001");

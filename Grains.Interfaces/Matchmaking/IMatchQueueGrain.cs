@@ -50,4 +50,8 @@ public interface IMatchQueueGrain : IGrainWithIntegerKey
 
     [Alias("GetStats")]
     Task<ShardStats> GetStatsAsync();
+
+    /// <summary>This shard's live (not ended) battles, at most <paramref name="max"/>, with the silo each was last seen on.</summary>
+    [Alias("ListBattles")]
+    Task<ImmutableArray<LiveBattle>> ListBattlesAsync(int max);
 }

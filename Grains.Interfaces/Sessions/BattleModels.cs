@@ -51,12 +51,15 @@ public sealed record PlayerOutcome(
     [property: Id(6)] int Hits,
     [property: Id(7)] bool Survived);
 
+/// <summary>A battle's players and progress; <see cref="Epoch"/> and <see cref="Silo"/> as in <see cref="BattleStatus"/>.</summary>
 [GenerateSerializer, Immutable, Alias("Tanks.BattleInfo")]
 public sealed record BattleInfo(
     [property: Id(0)] BattleAssignment Assignment,
     [property: Id(1)] int Tick,
     [property: Id(2)] int TickRate,
-    [property: Id(3)] bool Over);
+    [property: Id(3)] bool Over,
+    [property: Id(4)] int Epoch = 0,
+    [property: Id(5)] string? Silo = null);
 
 [GenerateSerializer, Alias("Tanks.BattlePhase")]
 public enum BattlePhase

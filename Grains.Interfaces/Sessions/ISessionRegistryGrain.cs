@@ -52,4 +52,15 @@ public interface ISessionRegistryGrain : IGrainWithIntegerKey
 
     [Alias("GetStats")]
     Task<RegistryStats> GetStatsAsync();
+
+    /// <summary>
+    /// Live battles across every queue shard, at most <paramref name="max"/> (capped at <see cref="MaxListedBattles"/>),
+    /// oldest shard first; for operators (the silo's battle viewer), never on a game path. A shard that does not answer in
+    /// time is left out rather than failing the list.
+    /// </summary>
+    [Alias("ListBattles")]
+    Task<ImmutableArray<LiveBattle>> ListBattlesAsync(int max);
+
+    /// <summary>The most battles one <see cref="ListBattlesAsync"/> answers.</summary>
+    const int MaxListedBattles = 1000;
 }

@@ -50,6 +50,15 @@ public sealed record BattleAssignment(
     [property: Id(3)] ImmutableArray<BattlePlayer> Players,
     [property: Id(4)] int Shard = 0);
 
+/// <summary>
+/// A live battle as its queue shard knows it (for operators' lists): the assignment and the silo the shard last saw it on
+/// (null until its first placement or sweep answer).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Tanks.LiveBattle")]
+public sealed record LiveBattle(
+    [property: Id(0)] BattleAssignment Assignment,
+    [property: Id(1)] string? Silo);
+
 /// <summary>The cluster's matchmaking figures, summed over the queue shards.</summary>
 [GenerateSerializer, Immutable, Alias("Tanks.RegistryStats")]
 public sealed record RegistryStats(

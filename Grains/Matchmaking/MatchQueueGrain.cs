@@ -226,6 +226,25 @@ public sealed partial class MatchQueueGrain(
         => Task.FromResult(new ShardStats(Shard, _queuedPlayers, _battles.Values.Count(b => !b.Ended), _playerBattles.Count, _battlesStarted, _tickets.Count,
             localSilo.SiloAddress.ToParsableString()));
 
+    public Task<ImmutableArray<LiveBattle>> ListBattlesAsync(int max)
+    {
+        var list = ImmutableArray.CreateBuilder<LiveBattle>();
+        foreach (var (id, battle) in _battles)
+        {
+            if (list.Count >= max)
+            {
+                break;
+            }
+
+            if (!battle.Ended)
+            {
+                list.Add(new LiveBattle(battle.Assignment, _battleSilo.GetValueOrDefault(id)));
+            }
+        }
+
+        return Task.FromResult(list.ToImmutable());
+    }
+
     private PlayerStatus Status(long userId)
     {
         if (_playerBattles.TryGetValue(userId, out var battleId))

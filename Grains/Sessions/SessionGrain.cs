@@ -206,7 +206,7 @@ public sealed partial class SessionGrain(
         }
 
         var over = !_ticking;
-        return Task.FromResult<BattleInfo?>(new BattleInfo(_assignment, _battle?.Tick ?? checkpoint.State.Tick, _options.TickRate, over));
+        return Task.FromResult<BattleInfo?>(new BattleInfo(_assignment, _battle?.Tick ?? checkpoint.State.Tick, _options.TickRate, over, _epoch, SiloName));
     }
 
     public Task<BattleStatus> EnsureRunningAsync() => Task.FromResult(Status());

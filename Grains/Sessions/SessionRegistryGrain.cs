@@ -71,6 +71,28 @@ public sealed partial class SessionRegistryGrain(
             stats.Sum(s => s.QueuedPlayers), stats.Sum(s => s.LiveBattles), stats.Sum(s => s.PlayersInBattle), stats.Sum(s => s.BattlesStarted), _shards);
     }
 
+    public async Task<ImmutableArray<LiveBattle>> ListBattlesAsync(int max)
+    {
+        max = Math.Clamp(max, 0, ISessionRegistryGrain.MaxListedBattles);
+        if (max == 0)
+        {
+            return [];
+        }
+
+        var calls = Enumerable.Range(0, _shards).Select(i => Shard(i).ListBattlesAsync(max).WaitAsync(ShardCallTimeout)).ToArray();
+        try
+        {
+            await Task.WhenAll(calls);
+        }
+        catch (Exception ex)
+        {
+            // An operator's list: what answered is worth more than nothing.
+            LogShardCallFailed(logger, "ListBattles", calls.Count(c => !c.IsCompletedSuccessfully), _shards, ex.GetType().Name);
+        }
+
+        return [.. calls.Where(c => c.IsCompletedSuccessfully).SelectMany(c => c.Result).Take(max)];
+    }
+
     /// <summary>Calls every shard at once, each bounded by a timeout; fails (after trying all) if any failed, so the caller retries.</summary>
     private async Task ToEveryShardAsync(Func<IMatchQueueGrain, Task> call, string what)
     {

@@ -8,6 +8,7 @@ using StackExchange.Redis;
 using Tanks.Grains;
 using Tanks.Silo.Dashboard;
 using Tanks.Silo.Drain;
+using Tanks.Silo.Viewer;
 using Tanks.ServiceDefaults;
 
 namespace Tanks.Silo.Extensions;
@@ -98,6 +99,7 @@ public static partial class SiloExtensions
             .AddScheme<AuthenticationSchemeOptions, BasicAuthenticationHandler>(BasicAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy("dashboard", p => p.AddAuthenticationSchemes(BasicAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
+        builder.Services.AddBattleViewer();
         return builder;
     }
 
@@ -118,6 +120,7 @@ public static partial class SiloExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOrleansDashboard(path).RequireAuthorization("dashboard");
+        app.MapBattleViewer("dashboard"); // the same credentials as the dashboard
         app.MapGet("/", () => Results.Redirect(path)).ExcludeFromDescription();
 
         var credentials = app.Services.GetRequiredService<DashboardCredentials>();

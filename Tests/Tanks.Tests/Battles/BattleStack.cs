@@ -34,6 +34,7 @@ public sealed class BattleStack : IAsyncLifetime
             ["Matchmaking__AnyTeamsAfter"] = "00:00:00",
             ["Matchmaking__Map"] = "duel",
             ["Matchmaking__Interval"] = "00:00:00.200",
+            ["Viewer__MaxViewersPerBattle"] = "3", // small, so BattleViewerApiTests can reach it
         });
         var udpPort = TanksStack.FreeUdpPort();
         var tcpSettings = Stack.NetcodeSettings(udpPort);

@@ -20,6 +20,7 @@ public sealed class StartupErrorTests
     [InlineData("silo", "Cluster__ProbeTimeout", "soon")]
     [InlineData("silo", "Cluster__ListenAddress", "not-an-address")]
     [InlineData("silo", "Cluster__ListenAddress", "192.0.2.1")] // TEST-NET-1: an address of no machine here
+    [InlineData("silo", "Viewer__MaxViewers", "0")]
     [InlineData("tcp", "TcpGateway__Port", "70000")]
     [InlineData("tcp", "TcpGateway__MetricsPort", "-1")]
     [InlineData("tcp", "TcpGateway__ListenAddress", "not-an-address")]

@@ -1,0 +1,235 @@
+using System.Net;
+using System.Text.Json;
+using Tanks.Tests.Operations;
+
+namespace Tanks.Tests.Battles;
+
+/// <summary>
+/// The silo's battle viewer API over plain HTTP, against a running duel: only with the dashboard's credentials, the list
+/// and battle JSON, the SSE stream's frames with increasing ticks, the per-battle viewer limit, and the subscription
+/// going away with the last browser.
+/// </summary>
+[Collection(BattleStackCollection.Name)]
+public sealed class BattleViewerApiTests(BattleStack shared)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Viewer_api_lists_the_running_battle_describes_it_and_streams_its_frames_only_with_credentials()
+    {
+        await using var duel = await DrivenDuel.StartAsync(shared);
+        var id = duel.BattleId;
+        using var http = DrivenDuel.Http(shared);
+        using var anonymous = DrivenDuel.Http(shared, user: null);
+        using var wrong = DrivenDuel.Http(shared, password: "not-the-password");
+
+        foreach (var path in new[] { "/viewer/", "/viewer/viewer.js", "/viewer/api/status", "/viewer/api/battles", $"/viewer/api/battles/{id}", $"/viewer/api/battles/{id}/stream" })
+        {
+            using var a = await anonymous.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
+            Assert.Equal(HttpStatusCode.Unauthorized, a.StatusCode);
+            Assert.StartsWith("Basic", a.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+            using var w = await wrong.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
+            Assert.Equal(HttpStatusCode.Unauthorized, w.StatusCode);
+        }
+
+        // The page and its script, from the silo itself.
+        var page = await http.GetStringAsync("/viewer/");
+        Assert.Contains("<canvas id=\"battle\"", page, StringComparison.Ordinal);
+        Assert.Contains("EventSource", await http.GetStringAsync("/viewer/viewer.js"), StringComparison.Ordinal);
+        using (var redirect = await http.GetAsync("/viewer"))
+        {
+            Assert.Equal("/viewer/", redirect.RequestMessage!.RequestUri!.AbsolutePath); // followed to the slash
+        }
+
+        // The list: this battle with its map, players, tick and silo.
+        JsonElement listed = default;
+        Assert.True(await OpsSupport.EventuallyAsync(async () =>
+        {
+            using var list = JsonDocument.Parse(await http.GetStringAsync("/viewer/api/battles"));
+            var match = list.RootElement.GetProperty("battles").EnumerateArray().Where(b => b.GetProperty("id").GetGuid() == id).ToArray();
+            if (match.Length == 1 && match[0].GetProperty("tick").ValueKind == JsonValueKind.Number)
+            {
+                listed = match[0].Clone();
+                return true;
+            }
+
+            return false;
+        }, Timeout), "the running battle never appeared in /viewer/api/battles");
+        Assert.Equal("duel", listed.GetProperty("map").GetString());
+        Assert.Equal($"127.0.0.1:{shared.Stack.SiloPort}", listed.GetProperty("silo").GetString()!.Split('@')[0]);
+        Assert.Equal(0, listed.GetProperty("epoch").GetInt32());
+        Assert.Equal(duel.Names.Order(), listed.GetProperty("players").EnumerateArray().Select(p => p.GetProperty("name").GetString()!).Order());
+        Assert.All(listed.GetProperty("players").EnumerateArray(), p => Assert.Equal("light", p.GetProperty("class").GetString()));
+
+        // The battle: players, classes and the map as data.
+        using (var battle = JsonDocument.Parse(await http.GetStringAsync($"/viewer/api/battles/{id}")))
+        {
+            var root = battle.RootElement;
+            Assert.Equal("duel", root.GetProperty("mapId").GetString());
+            Assert.Equal(20, root.GetProperty("tickRate").GetInt32());
+            Assert.False(root.GetProperty("over").GetBoolean());
+            Assert.Equal(2, root.GetProperty("players").GetArrayLength());
+            Assert.Equal(3, root.GetProperty("classes").GetArrayLength());
+            var map = root.GetProperty("map");
+            Assert.Equal(120, map.GetProperty("width").GetDouble());
+            Assert.Equal(2, map.GetProperty("obstacles").GetArrayLength());
+            Assert.Equal(2, map.GetProperty("spawns").GetArrayLength());
+            Assert.Equal(8, map.GetProperty("base").GetProperty("radius").GetDouble());
+        }
+
+        using (var unknown = await http.GetAsync($"/viewer/api/battles/{Guid.NewGuid()}"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        }
+
+        using (var unknownStream = await http.GetAsync($"/viewer/api/battles/{Guid.NewGuid()}/stream", HttpCompletionOption.ResponseHeadersRead))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, unknownStream.StatusCode);
+        }
+
+        // The stream: frames of both tanks, ticks increasing, every other tick at most (10 frames/s of a 20 Hz battle).
+        using (var stream = await SseStream.OpenAsync(http, $"/viewer/api/battles/{id}/stream"))
+        {
+            Assert.Equal("text/event-stream", stream.ContentType);
+            var ticks = new List<uint>();
+            while (ticks.Count < 12)
+            {
+                var (kind, data) = await stream.NextAsync(Timeout);
+                Assert.Equal("frame", kind);
+                using var frame = JsonDocument.Parse(data);
+                ticks.Add(frame.RootElement.GetProperty("t").GetUInt32());
+                Assert.Equal(2, frame.RootElement.GetProperty("k").GetArrayLength());
+                Assert.Equal(0, frame.RootElement.GetProperty("e").GetInt32());
+                Assert.Equal(2, frame.RootElement.GetProperty("c").GetArrayLength());
+            }
+
+            Assert.True(ticks.Zip(ticks.Skip(1)).All(p => p.Second > p.First), "ticks must increase: " + string.Join(",", ticks));
+            var gaps = ticks.Zip(ticks.Skip(1)).Select(p => p.Second - p.First).ToArray();
+            Assert.True(gaps.All(g => g >= 2), "10 frames/s of a 20 Hz battle: never two ticks in a row: " + string.Join(",", gaps));
+
+            // Limits: this stack allows 3 streams of a battle (Viewer__MaxViewersPerBattle), the fourth is refused.
+            using var second = await SseStream.OpenAsync(http, $"/viewer/api/battles/{id}/stream");
+            using var third = await SseStream.OpenAsync(http, $"/viewer/api/battles/{id}/stream");
+            using (var fourth = await http.GetAsync($"/viewer/api/battles/{id}/stream", HttpCompletionOption.ResponseHeadersRead))
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, fourth.StatusCode);
+            }
+
+            using var status = JsonDocument.Parse(await http.GetStringAsync("/viewer/api/status"));
+            Assert.Equal(3, status.RootElement.GetProperty("viewers").GetInt32());
+            Assert.Equal(1, status.RootElement.GetProperty("watchedBattles").GetInt32());
+        }
+
+        // Every browser gone: the silo drops the battle's subscription.
+        Assert.True(await OpsSupport.EventuallyAsync(async () =>
+        {
+            using var status = JsonDocument.Parse(await http.GetStringAsync("/viewer/api/status"));
+            return status.RootElement.GetProperty("viewers").GetInt32() == 0 && status.RootElement.GetProperty("watchedBattles").GetInt32() == 0;
+        }, Timeout), "the viewer kept streams or the subscription after every client left");
+        Assert.False(duel.Over, "the duel ended while it was watched");
+    }
+    [Fact]
+    public async Task Viewer_stream_ends_with_the_battles_last_state_and_its_result()
+    {
+        await using var duel = await DrivenDuel.StartAsync(shared, fight: true);
+        using var http = DrivenDuel.Http(shared);
+        using var stream = await SseStream.OpenAsync(http, $"/viewer/api/battles/{duel.BattleId}/stream");
+
+        // Frames until the end event (a duel of aimed shots lasts about half a minute; bounded at two).
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        string? last = null;
+        while (true)
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromMinutes(2), "the duel did not end in two minutes");
+            var (kind, data) = await stream.NextAsync(Timeout);
+            if (kind == "end")
+            {
+                using var end = JsonDocument.Parse(data);
+                var winner = end.RootElement.GetProperty("winner").GetInt32();
+                Assert.InRange(winner, 0, 1);
+                Assert.Equal("Destroyed", end.RootElement.GetProperty("reason").GetString());
+                var players = end.RootElement.GetProperty("players").EnumerateArray().ToArray();
+                Assert.Equal(2, players.Length);
+                Assert.Single(players, p => p.GetProperty("survived").GetBoolean() && p.GetProperty("team").GetInt32() == winner);
+
+                // The frame before it is the battle's last: over (even if the 10 frames/s would have skipped its tick),
+                // the same winner, one tank left alive.
+                Assert.NotNull(last);
+                using var final = JsonDocument.Parse(last);
+                Assert.Equal(1, final.RootElement.GetProperty("r").GetInt32()); // BattleEndReasonCode.Destroyed
+                Assert.Equal(winner, final.RootElement.GetProperty("w").GetInt32());
+                Assert.Equal(1, final.RootElement.GetProperty("k").EnumerateArray().Count(k => k[8].GetInt32() == 1));
+                break;
+            }
+
+            Assert.Equal("frame", kind);
+            last = data;
+        }
+
+        // The stream closes after the end; the battle is over, so a new stream is refused.
+        await Assert.ThrowsAsync<EndOfStreamException>(() => stream.NextAsync(Timeout));
+        Assert.True(await OpsSupport.EventuallyAsync(async () =>
+        {
+            using var response = await http.GetAsync($"/viewer/api/battles/{duel.BattleId}/stream", HttpCompletionOption.ResponseHeadersRead);
+            return response.StatusCode == HttpStatusCode.NotFound;
+        }, Timeout), "a stream of the ended battle was not refused");
+    }
+}
+
+/// <summary>A minimal Server-Sent Events reader: one event (its name and data) at a time.</summary>
+internal sealed class SseStream : IDisposable
+{
+    private readonly HttpResponseMessage _response;
+    private readonly StreamReader _reader;
+
+    private SseStream(HttpResponseMessage response, Stream body)
+    {
+        _response = response;
+        _reader = new StreamReader(body);
+    }
+
+    public string? ContentType => _response.Content.Headers.ContentType?.MediaType;
+
+    public static async Task<SseStream> OpenAsync(HttpClient http, string path)
+    {
+        var response = await http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return new SseStream(response, await response.Content.ReadAsStreamAsync());
+    }
+
+    /// <summary>The next event with data (comments and retry lines skipped), bounded by <paramref name="timeout"/>.</summary>
+    public async Task<(string Kind, string Data)> NextAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        string kind = "message", data = "";
+        while (true)
+        {
+            var line = await _reader.ReadLineAsync(cancel.Token) ?? throw new EndOfStreamException("the stream ended");
+            if (line.Length == 0)
+            {
+                if (data.Length > 0)
+                {
+                    return (kind, data);
+                }
+
+                kind = "message";
+                continue;
+            }
+
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                kind = line["event: ".Length..];
+            }
+            else if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                data += line["data: ".Length..];
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _reader.Dispose();
+        _response.Dispose();
+    }
+}

@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using OpenQA.Selenium;
+using OpenQA.Selenium.Chrome;
+using Tanks.Tests.Infrastructure;
+using Tanks.Tests.Operations;
+
+namespace Tanks.Tests.Battles;
+
+/// <summary>
+/// The live battle viewer in real headless Chromium (Debian chromium + chromium-driver through Selenium), against a duel
+/// two clients drive: refused without credentials; with them the page lists the battle, draws it on its canvas from the
+/// SSE stream, the picture moves between two screenshots, and the tank count it shows is the battle's. Screenshots are
+/// kept in the test artifacts.
+/// </summary>
+[Collection(BattleStackCollection.Name)]
+public sealed class BattleViewerBrowserTests(BattleStack shared)
+{
+    private static readonly TimeSpan ViewTimeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Viewer_page_lists_the_running_battle_and_draws_it_live_only_after_authenticating()
+    {
+        var chromium = RequiredTool.Find("chromium", "apt-get install -y chromium chromium-driver, or .ci/install-tools.sh");
+        var chromedriver = RequiredTool.Find("chromedriver", "apt-get install -y chromium-driver, or .ci/install-tools.sh");
+        await using var duel = await DrivenDuel.StartAsync(shared);
+        var id = duel.BattleId.ToString();
+
+        var baseUrl = $"http://127.0.0.1:{shared.Stack.SiloHttpPort}/viewer/";
+        using var profile = new TempDirectory("tanks-chromium-");
+        using var driver = StartChromium(chromium, chromedriver, profile.Path);
+        var artifacts = OpsSupport.ArtifactDir();
+
+        // 1. No credentials: the silo answers 401, no viewer in the DOM.
+        Navigate(driver, baseUrl);
+        Assert.Equal(401, NavigationStatus(driver));
+        Assert.Empty(driver.FindElements(By.Id("battle")));
+        var refusedShot = Path.Combine(artifacts, "battle-viewer-unauthenticated.png");
+        Save(driver, refusedShot);
+
+        // 2. The dashboard's credentials: the list shows the battle with its players.
+        SetAuthorization(driver, TanksStack.DashboardUser, TanksStack.DashboardPassword);
+        Navigate(driver, baseUrl);
+        Assert.Equal(200, NavigationStatus(driver));
+        var row = await WaitForAsync(driver, d => d.FindElements(By.CssSelector($"tr[data-battle-id='{id}']")).FirstOrDefault());
+        Assert.True(row is not null, "the running battle never appeared in the list:\n" + BodyText(driver));
+        foreach (var name in duel.Names)
+        {
+            Assert.Contains(name, row!.Text, StringComparison.Ordinal);
+        }
+
+        var listShot = Path.Combine(artifacts, "battle-viewer-list.png");
+        Save(driver, listShot);
+
+        // 3. Selecting it draws it: frames arrive, the status attributes fill in.
+        row!.Click();
+        var canvas = driver.FindElement(By.Id("battle"));
+        var live = await WaitForAsync(driver, _ => Attribute(canvas, "data-state") == "live" && Number(canvas, "data-frames") >= 3 ? "yes" : null);
+        Assert.True(live is not null, $"the canvas never went live (state {Attribute(canvas, "data-state")}, frames {Attribute(canvas, "data-frames")}):\n{BodyText(driver)}");
+        Assert.Equal(id, Attribute(canvas, "data-battle-id"));
+
+        var firstTick = Number(canvas, "data-tick");
+        Remember(driver);
+        var firstShot = Path.Combine(artifacts, "battle-viewer-battle-1.png");
+        Save(driver, firstShot);
+
+        // 4. A second later (20 ticks on) the picture has moved: the tanks drive and turn.
+        var later = await WaitForAsync(driver, _ => Number(canvas, "data-tick") >= firstTick + 20 ? "yes" : null);
+        Assert.True(later is not null, $"ticks stopped at {Attribute(canvas, "data-tick")}");
+        var changed = ChangedPixels(driver);
+        var secondShot = Path.Combine(artifacts, "battle-viewer-battle-2.png");
+        Save(driver, secondShot);
+        Assert.True(changed > 50, $"only {changed} canvas pixels changed between the two screenshots");
+
+        // 5. The page's tank count is the battle's.
+        Assert.Equal(duel.Start.Players.Count, Number(canvas, "data-tank-count"));
+        Assert.Equal(duel.TankCount(), Number(canvas, "data-tank-count"));
+        Assert.InRange(Number(canvas, "data-tanks-alive"), 1, duel.Start.Players.Count);
+        Assert.Equal(0, Number(canvas, "data-epoch"));
+        Assert.Contains("left", driver.FindElement(By.Id("clock")).Text, StringComparison.Ordinal);
+        Assert.Equal(2, driver.FindElements(By.CssSelector("#roster > div")).Count);
+
+        // 6. The event feed, from what changes between frames: a shot within a reload (2.5 s for a light tank); then a
+        //    frame with its shell in flight (a shell lives ~19 ticks: 250 m at 260 m/s).
+        var shot = await WaitForAsync(driver, d => d.FindElements(By.CssSelector("#feed li")).FirstOrDefault(li => li.Text.Contains("fires", StringComparison.Ordinal)));
+        Assert.True(shot is not null, "no shot in the event feed:\n" + BodyText(driver));
+        var shells = await WaitForAsync(driver, _ => Number(canvas, "data-shell-count") > 0 ? "yes" : null);
+        Assert.True(shells is not null, "no frame with a shell in flight reached the page");
+        var feedShot = Path.Combine(artifacts, "battle-viewer-battle-3.png");
+        Save(driver, feedShot);
+
+        var message = $"Battle viewer screenshots: {refusedShot} {listShot} {firstShot} {secondShot} {feedShot} ({changed} pixels changed)";
+        TestContext.Current.SendDiagnosticMessage(message);
+        Console.WriteLine(message);
+    }
+
+    private static ChromeDriver StartChromium(string chromium, string chromedriver, string profile)
+    {
+        var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(chromedriver)!, Path.GetFileName(chromedriver));
+        service.SuppressInitialDiagnosticInformation = true;
+        service.HideCommandPromptWindow = true;
+        var options = new ChromeOptions { BinaryLocation = chromium };
+        options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1280,1000",
+            "--user-data-dir=" + profile);
+        var driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
+        driver.Manage().Timeouts().PageLoad = TimeSpan.FromSeconds(20);
+        driver.Manage().Timeouts().AsynchronousJavaScript = TimeSpan.FromSeconds(10);
+        return driver;
+    }
+
+    /// <summary>Basic credentials on every request (the page's fetches and its EventSource too), as after the browser's prompt.</summary>
+    private static void SetAuthorization(ChromeDriver driver, string user, string password)
+    {
+        var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"));
+        driver.ExecuteCdpCommand("Network.enable", []);
+        driver.ExecuteCdpCommand("Network.setExtraHTTPHeaders", new Dictionary<string, object?>
+        {
+            ["headers"] = new Dictionary<string, object> { ["Authorization"] = "Basic " + basic },
+        });
+    }
+
+    private static void Navigate(ChromeDriver driver, string url)
+    {
+        try
+        {
+            driver.Navigate().GoToUrl(url);
+        }
+        catch (WebDriverTimeoutException)
+        {
+            // An unanswered Basic-auth challenge can keep the load pending; the assertions decide.
+        }
+    }
+
+    private static long NavigationStatus(ChromeDriver driver) => Convert.ToInt64(
+        driver.ExecuteScript("const n = performance.getEntriesByType('navigation')[0]; return n ? n.responseStatus : -1;"),
+        CultureInfo.InvariantCulture);
+
+    /// <summary>Keeps the canvas's pixels now, for <see cref="ChangedPixels"/>.</summary>
+    private static void Remember(ChromeDriver driver) => driver.ExecuteScript(
+        "const c = document.getElementById('battle'); window.__viewerShot = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;");
+
+    /// <summary>Canvas pixels that differ from the remembered ones.</summary>
+    private static long ChangedPixels(ChromeDriver driver) => Convert.ToInt64(driver.ExecuteScript("""
+        const c = document.getElementById('battle');
+        const now = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, was = window.__viewerShot;
+        let changed = 0;
+        for (let i = 0; i < now.length; i += 4) {
+          if (now[i] !== was[i] || now[i + 1] !== was[i + 1] || now[i + 2] !== was[i + 2]) changed++;
+        }
+        return changed;
+        """), CultureInfo.InvariantCulture);
+
+    private static string? Attribute(IWebElement element, string name)
+    {
+        try
+        {
+            return element.GetAttribute(name);
+        }
+        catch (WebDriverException)
+        {
+            return null;
+        }
+    }
+
+    private static int Number(IWebElement element, string name)
+        => int.TryParse(Attribute(element, name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : -1;
+
+    private static async Task<T?> WaitForAsync<T>(ChromeDriver driver, Func<ChromeDriver, T?> probe)
+        where T : class
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < ViewTimeout)
+        {
+            try
+            {
+                if (probe(driver) is { } found)
+                {
+                    return found;
+                }
+            }
+            catch (WebDriverException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        return null;
+    }
+
+    private static string BodyText(ChromeDriver driver)
+    {
+        try
+        {
+            return driver.FindElement(By.TagName("body")).Text;
+        }
+        catch (WebDriverException)
+        {
+            return "";
+        }
+    }
+
+    private static void Save(ChromeDriver driver, string path) => driver.GetScreenshot().SaveAsFile(path);
+}

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using Tanks.Client;
+using Tanks.Client.Battle;
+using Tanks.Protocol.Game;
+using Tanks.Protocol.Snapshots;
+
+namespace Tanks.Tests.Battles;
+
+/// <summary>
+/// A duel that keeps running while a test watches it: two light tanks back away from each other in circles, turn their
+/// turrets and fire whenever loaded (every 2.5 s), so the picture changes every tick and shells fly, but they seldom hit
+/// (nobody aims, and a light tank takes eight hits).
+/// </summary>
+internal sealed class DrivenDuel : IAsyncDisposable
+{
+    private readonly TanksClient[] _clients;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _driving;
+
+    private readonly bool _fight;
+
+    private DrivenDuel(TanksClient[] clients, BattleStartInfo start, string[] names, bool fight)
+    {
+        _clients = clients;
+        Start = start;
+        Names = names;
+        _fight = fight;
+        _driving = DriveAsync();
+    }
+
+    public BattleStartInfo Start { get; }
+
+    public Guid BattleId => Start.BattleId;
+
+    public IReadOnlyList<string> Names { get; }
+
+    /// <summary>
+    /// A duel of two light tanks that circle and fire blind; <paramref name="fight"/>: a medium and a light tank that
+    /// aim at each other instead, so one destroys the other in about half a minute.
+    /// </summary>
+    public static async Task<DrivenDuel> StartAsync(BattleStack stack, bool fight = false)
+    {
+        var (a, nameA) = await stack.NewPlayerAsync();
+        var (b, nameB) = await stack.NewPlayerAsync();
+        await a.Game.JoinQueueAsync(fight ? TankClassCodes.Medium : TankClassCodes.Light);
+        await b.Game.JoinQueueAsync(TankClassCodes.Light);
+        var start = await a.Game.WaitForBattleStartAsync(timeout: TimeSpan.FromSeconds(15));
+        var startB = await b.Game.WaitForBattleStartAsync(timeout: TimeSpan.FromSeconds(15));
+        Assert.Equal(start.BattleId, startB.BattleId);
+        return new DrivenDuel([a, b], start, [nameA, nameB], fight);
+    }
+
+    /// <summary>The tanks in the newest world state the first player decoded (null before the first).</summary>
+    public int? TankCount()
+    {
+        var state = new WorldState();
+        return _clients[0].Game.TryCopyLatest(state) ? state.Tanks.Length : null;
+    }
+
+    public bool Over => _clients.Any(c => c.Game.BattleEnds > 0);
+
+    private async Task DriveAsync()
+    {
+        var watch = Stopwatch.StartNew();
+        var state = new WorldState();
+        while (!_stop.IsCancellationRequested)
+        {
+            var t = (float)watch.Elapsed.TotalSeconds;
+            for (var i = 0; i < _clients.Length; i++)
+            {
+                if (_fight)
+                {
+                    // As BattleEndToEndTests: close in for a second, then stand, aim and fire.
+                    var game = _clients[i].Game;
+                    if (game.Battle is { } battle && game.TryCopyLatest(state))
+                    {
+                        var aim = BattleEndToEndTests.AimAtNearestEnemy(state, battle.TankId, battle.Team);
+                        game.SendInput(t < 1 ? 0.5f : 0f, 0f, aim ?? 0f, fire: aim is not null);
+                    }
+
+                    continue;
+                }
+
+                var yaw = (i == 0 ? 1 : -1) * t * 0.8f;
+                _clients[i].Game.SendInput(-0.5f, i == 0 ? 0.5f : -0.5f, MathF.IEEERemainder(yaw, 2 * MathF.PI), fire: true);
+            }
+
+            try
+            {
+                await Task.Delay(50, _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _driving;
+        foreach (var client in _clients)
+        {
+            client.Dispose();
+        }
+    }
+
+    /// <summary>An HTTP client for the silo's port, with the dashboard's credentials unless told otherwise.</summary>
+    public static HttpClient Http(BattleStack stack, string? user = Infrastructure.TanksStack.DashboardUser,
+        string password = Infrastructure.TanksStack.DashboardPassword)
+    {
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{stack.Stack.SiloHttpPort}"), Timeout = TimeSpan.FromSeconds(30) };
+        if (user is not null)
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+                Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+        }
+
+        return http;
+    }
+}
