@@ -59,10 +59,13 @@ public sealed class BattleClient : IDisposable
 
     public event Action<BattleEndInfo>? BattleEnded;
 
-    /// <summary>The server answered <c>ProtocolError</c> (it speaks another protocol version); every wait then throws <see cref="GameProtocolMismatchException"/>.</summary>
+    /// <summary>
+    /// The server answered <c>ProtocolError</c>. When it speaks another protocol version than this SDK, every wait and
+    /// request then throws <see cref="GameProtocolMismatchException"/> ("the server speaks game protocol version N").
+    /// </summary>
     public event Action<ProtocolErrorMessage>? ProtocolErrorReceived;
 
-    /// <summary>The server's <c>ProtocolError</c>, if it sent one.</summary>
+    /// <summary>The server's <c>ProtocolError</c> naming another protocol version, if it sent one.</summary>
     public ProtocolErrorMessage? ProtocolError => _protocolError;
 
     /// <summary>
@@ -423,7 +426,13 @@ public sealed class BattleClient : IDisposable
                 OnDefinitionPart(payload);
                 break;
             case GameMessageType.ProtocolError when ProtocolErrorMessage.TryRead(payload, out var error) == GameMessageReadResult.Ok:
-                _protocolError = error;
+                if (error.ServerVersion != GameProtocol.Version)
+                {
+                    // A server of another version: nothing this client sends will work. (A server of this version that
+                    // complains answered raw bytes the application sent itself; the SDK's own messages are fine.)
+                    _protocolError = error;
+                }
+
                 ProtocolErrorReceived?.Invoke(error);
                 break;
             case GameMessageType.BattleStart when TryReadStart(payload, out var start):
