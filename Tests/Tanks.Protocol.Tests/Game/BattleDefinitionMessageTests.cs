@@ -56,6 +56,7 @@ public sealed class BattleDefinitionMessageTests
         Assert.Equal(DuelHex, Convert.ToHexString(body));
         Assert.Equal(Convert.ToHexString(SHA256.HashData(body), 0, 8), Convert.ToHexString(message, 2, 8));
         Assert.Equal(BitConverter.ToUInt64(SHA256.HashData(body), 0), package.Hash);
+        Assert.Equal(0xFD9C1D54475CA7C7ul, package.Hash); // "87 02 C7 A7 5C 47 54 1D 9C FD 00 …" in docs/protocol.md
 
         Assert.Equal(GameMessageReadResult.Ok, BattleDefinitionMessage.TryReadBody(body, out var view));
         Assert.Equal("duel"u8.ToArray(), view.MapNameUtf8.ToArray());
