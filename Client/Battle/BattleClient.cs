@@ -26,10 +26,7 @@ public sealed class BattleClient : IDisposable
     private readonly NetcodeUdpClient _udp;
     private readonly object _lock = new();
     private readonly SnapshotReceiver _snapshots = new();
-    private readonly BattleDefinitionAssembler _definitionParts = new();
-    private readonly Dictionary<ulong, BattleDefinition> _definitions = [];
-    private BattleStartInfo? _pendingStart;
-    private DateTime _askAgainAt;
+    private readonly BattleStartGate _starts = new();
     private byte _tankClass = TankClassCodes.Id("medium");
     private ProtocolErrorMessage? _protocolError;
     private readonly byte[] _receiveBuffer = new byte[GameProtocol.MaxMessageBytes];
@@ -221,7 +218,7 @@ public sealed class BattleClient : IDisposable
         lock (_lock)
         {
             Battle = null;
-            _pendingStart = null;
+            _starts.Clear();
             var length = EmptyMessage.Write(_sendBuffer, GameMessageType.Leave);
             return _udp.SendPayload(_sendBuffer.AsSpan(0, length));
         }
@@ -436,23 +433,19 @@ public sealed class BattleClient : IDisposable
                 ProtocolErrorReceived?.Invoke(error);
                 break;
             case GameMessageType.BattleStart when TryReadStart(payload, out var start):
-                BattleDefinition? definition;
+                BattleStartInfo? complete;
                 lock (_lock)
                 {
                     _snapshots.Reset(); // ticks start over; the server sends a full snapshot first
-                    _definitions.TryGetValue(start.DefinitionHash, out definition);
-                    if (definition is null)
-                    {
-                        // Its definition was lost (or overtaken): hold the start and ask again, as for a lost start.
-                        _pendingStart = start;
-                        _askAgainAt = DateTime.UtcNow + RetryPeriod;
-                        break;
-                    }
-
-                    _pendingStart = null;
+                    // Without its definition (lost or overtaken) the start is held and the client asks again.
+                    complete = _starts.OnStart(start, DateTime.UtcNow);
                 }
 
-                Start(start with { Definition = definition });
+                if (complete is not null)
+                {
+                    Start(complete);
+                }
+
                 break;
             case GameMessageType.BattleEnd when BattleEndMessage.TryRead(payload, out var end) == GameMessageReadResult.Ok:
                 var players = new PlayerResult[end.PlayerCount];
@@ -464,7 +457,11 @@ public sealed class BattleClient : IDisposable
                 var info = new BattleEndInfo(end.Winner, end.Reason, players);
                 LastBattleEnd = info;
                 Battle = null;
-                _pendingStart = null;
+                lock (_lock)
+                {
+                    _starts.Clear();
+                }
+
                 Interlocked.Increment(ref _battleEnds);
                 BattleEnded?.Invoke(info);
                 break;
@@ -484,25 +481,10 @@ public sealed class BattleClient : IDisposable
 
     private void OnDefinitionPart(ReadOnlySpan<byte> payload)
     {
-        BattleStartInfo? ready = null;
+        BattleStartInfo? ready;
         lock (_lock)
         {
-            if (_definitionParts.Receive(payload, out var definition, out var hash) != GameMessageReadResult.Ok || definition is null)
-            {
-                return;
-            }
-
-            if (_definitions.Count >= 8 && !_definitions.ContainsKey(hash))
-            {
-                _definitions.Clear(); // a few maps in a session; this only bounds a long one
-            }
-
-            _definitions[hash] = definition;
-            if (_pendingStart is { } pending && pending.DefinitionHash == hash)
-            {
-                ready = pending with { Definition = definition };
-                _pendingStart = null;
-            }
+            ready = _starts.OnDefinitionPart(payload);
         }
 
         if (ready is not null)
@@ -515,12 +497,11 @@ public sealed class BattleClient : IDisposable
     {
         lock (_lock)
         {
-            if (_pendingStart is null || DateTime.UtcNow < _askAgainAt)
+            if (!_starts.ShouldAskAgain(DateTime.UtcNow))
             {
                 return;
             }
 
-            _askAgainAt = DateTime.UtcNow + RetryPeriod;
             var length = new JoinQueueMessage(_tankClass).WriteTo(_sendBuffer);
             _udp.SendPayload(_sendBuffer.AsSpan(0, length));
         }
