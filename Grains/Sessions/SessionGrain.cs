@@ -74,6 +74,11 @@ public sealed partial class SessionGrain(
             {
                 _epoch = moved.Epoch;
                 _world.TickOffset = moved.TickOffset;
+                if (moved.InputSequences is { } sequences && sequences.Length == _inputSequences.Length)
+                {
+                    sequences.CopyTo(_inputSequences, 0); // the input acks go on where they were
+                }
+
                 foreach (var observer in moved.Observers)
                 {
                     _observers.Subscribe(observer, observer);
@@ -110,7 +115,8 @@ public sealed partial class SessionGrain(
         {
             var length = _battle.WriteBinary(_simulation);
             _departing = new MigratedBattle(
-                _assignment, _simulation.AsSpan(0, length).ToArray(), _epoch, [.. _observers!.Observers.Values], _world.TickOffset);
+                _assignment, _simulation.AsSpan(0, length).ToArray(), _epoch, [.. _observers!.Observers.Values], _world.TickOffset,
+                [.. _inputSequences]);
             LogMigratingOut(logger, BattleId, _battle.Tick, _departing.Observers.Length);
         }
 
