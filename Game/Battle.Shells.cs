@@ -38,7 +38,7 @@ public sealed partial class Battle
         };
         t.ReloadTicksLeft = c.ReloadTicks;
         t.StatsField.Shots++;
-        AddEvent(BattleEventKind.ShotFired, t.Id, -1, t.Team, id, 0, x, y);
+        AddEvent(BattleEventKind.ShotFired, t.Id, -1, t.Team, id, 0, x, y, angle);
     }
 
     private void AdvanceShells(float dt)

@@ -2,7 +2,8 @@ namespace Tanks.Game;
 
 public enum BattleEventKind : byte
 {
-    /// <summary><see cref="BattleEvent.Tank"/> fired <see cref="BattleEvent.ShellId"/> from (X, Y); Amount = 0.</summary>
+    /// <summary><see cref="BattleEvent.Tank"/> fired <see cref="BattleEvent.ShellId"/> from (X, Y) (the muzzle, before the
+    /// shell's first segment) along <see cref="BattleEvent.Angle"/> (radians, dispersion included); Amount = 0.</summary>
     ShotFired,
     /// <summary>A shell of <see cref="BattleEvent.Tank"/> hit <see cref="BattleEvent.Target"/> at (X, Y) for Amount HP
     /// (0 for a wreck or a team-mate with friendly fire off).</summary>
@@ -34,7 +35,8 @@ public readonly record struct BattleEvent(
     uint ShellId,
     int Amount,
     float X,
-    float Y);
+    float Y,
+    float Angle = 0f);
 
 public enum BattleEndReason
 {

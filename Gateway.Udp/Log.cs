@@ -41,6 +41,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 22, Level = LogLevel.Error, Message = "Receive loop {Index} stopped by an unexpected socket error")]
     public static partial void ReceiveLoopFailed(ILogger logger, Exception exception, int index);
 
+    [LoggerMessage(EventId = 63, Level = LogLevel.Warning, Message = "Battle {BattleId}: definition call {Attempt} failed ({Error}); asking again")]
+    public static partial void DefinitionRetry(ILogger logger, Guid battleId, int attempt, string error);
+
+    [LoggerMessage(EventId = 64, Level = LogLevel.Debug, Message = "Client {ClientId} speaks game protocol version {Version}: answered ProtocolError")]
+    public static partial void WrongVersion(ILogger logger, ulong clientId, int version);
+
     [LoggerMessage(EventId = 30, Level = LogLevel.Debug, Message = "Game message from client {ClientId} dropped (type byte {Type})")]
     public static partial void MessageDropped(ILogger logger, ulong clientId, int type);
 

@@ -470,6 +470,11 @@ public sealed class Bot
                 }
 
                 break;
+            case GameMessageType.BattleDefinition:
+                break; // the bot steers by the snapshots alone: it needs no map (its bytes are counted above)
+            case GameMessageType.ProtocolError:
+                _metrics.Error("protocol_version"); // the gateway speaks another game protocol version than this build
+                break;
             case GameMessageType.BattleEnd when _phase == Phase.InBattle:
                 _trouble.OnBattleEnd(
                     BattleEndMessage.TryRead(payload, out var end) == GameMessageReadResult.Ok ? end.Reason : BattleEndReasonCode.Destroyed, now);

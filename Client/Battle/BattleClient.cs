@@ -12,6 +12,12 @@ namespace Tanks.Client.Battle;
 /// <see cref="SnapshotReceiver"/>, battle events and the end. A background loop reads the payloads; events are raised on it
 /// (keep handlers short). Thread-safe. Survives a reconnect of the same <see cref="NetcodeUdpClient"/>
 /// (<c>TanksClient.ReconnectAsync</c>): join the queue again and the server sends the running battle's start again.
+/// <para>
+/// Every <c>BattleStart</c> comes right behind the battle's <c>BattleDefinition</c>; a start whose definition (named by
+/// its hash) this client does not hold is held back, and the client asks again with <c>JoinQueue</c> once a second, as
+/// for a lost <c>BattleStart</c>, until both have arrived. Definitions are kept by hash (a few), so a lost definition of
+/// a map seen before costs nothing.
+/// </para>
 /// </summary>
 public sealed class BattleClient : IDisposable
 {
@@ -20,6 +26,9 @@ public sealed class BattleClient : IDisposable
     private readonly NetcodeUdpClient _udp;
     private readonly object _lock = new();
     private readonly SnapshotReceiver _snapshots = new();
+    private readonly BattleStartGate _starts = new();
+    private byte _tankClass = TankClassCodes.Id("medium");
+    private ProtocolErrorMessage? _protocolError;
     private readonly byte[] _receiveBuffer = new byte[GameProtocol.MaxMessageBytes];
     private readonly byte[] _sendBuffer = new byte[GameProtocol.MaxMessageBytes];
     private readonly CancellationTokenSource _stop = new();
@@ -48,6 +57,15 @@ public sealed class BattleClient : IDisposable
     public event Action<BattleEndInfo>? BattleEnded;
 
     /// <summary>
+    /// The server answered <c>ProtocolError</c>. When it speaks another protocol version than this SDK, every wait and
+    /// request then throws <see cref="GameProtocolMismatchException"/> ("the server speaks game protocol version N").
+    /// </summary>
+    public event Action<ProtocolErrorMessage>? ProtocolErrorReceived;
+
+    /// <summary>The server's <c>ProtocolError</c> naming another protocol version, if it sent one.</summary>
+    public ProtocolErrorMessage? ProtocolError => _protocolError;
+
+    /// <summary>
     /// A <c>PlatoonUpdate</c> arrived: the answer to your platoon request (<see cref="PlatoonUpdateMessage.IsReply"/>), an
     /// invitation (<see cref="PlatoonUpdateKind.Invited"/>) or your platoon changing.
     /// </summary>
@@ -66,6 +84,36 @@ public sealed class BattleClient : IDisposable
 
     /// <summary>The battle you are in (from the newest <c>BattleStart</c>); null before one and after its end.</summary>
     public BattleStartInfo? Battle { get; private set; }
+
+    /// <summary>The definition of the battle you are in (map, rules, tank classes); null outside a battle.</summary>
+    public BattleDefinition? Definition => Battle?.Definition;
+
+    /// <summary>
+    /// The input ack of the newest decoded snapshot: that tick's state reflects every input this client sent up to this
+    /// sequence (0 = none yet). Compare with <see cref="LastInputSequence"/> to know which inputs to replay when predicting.
+    /// </summary>
+    public uint LatestInputAck
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _snapshots.LatestInputAck;
+            }
+        }
+    }
+
+    /// <summary>The sequence of the newest input sent (<see cref="SendInput"/>; the first is 1).</summary>
+    public uint LastInputSequence
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _sequence;
+            }
+        }
+    }
 
     /// <summary>The newest <c>BattleEnd</c>.</summary>
     public BattleEndInfo? LastBattleEnd { get; private set; }
@@ -115,7 +163,10 @@ public sealed class BattleClient : IDisposable
 
     /// <summary>Queues for a battle with a tank class (<see cref="TankClassCodes"/>) and returns the server's answer (retried over UDP loss).</summary>
     public Task<QueueStatusMessage> JoinQueueAsync(byte tankClass, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
-        => RequestStatusAsync(buffer => new JoinQueueMessage(tankClass).WriteTo(buffer), timeout, cancellationToken);
+    {
+        _tankClass = tankClass;
+        return RequestStatusAsync(buffer => new JoinQueueMessage(tankClass).WriteTo(buffer), timeout, cancellationToken);
+    }
 
     /// <summary>Leaves the queue and returns the server's answer.</summary>
     public Task<QueueStatusMessage> LeaveQueueAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
@@ -167,6 +218,7 @@ public sealed class BattleClient : IDisposable
         lock (_lock)
         {
             Battle = null;
+            _starts.Clear();
             var length = EmptyMessage.Write(_sendBuffer, GameMessageType.Leave);
             return _udp.SendPayload(_sendBuffer.AsSpan(0, length));
         }
@@ -224,6 +276,7 @@ public sealed class BattleClient : IDisposable
                 return LastQueueStatus!.Value;
             }
 
+            ThrowIfProtocolError();
             if (DateTime.UtcNow >= deadline)
             {
                 throw new TimeoutException($"no QueueStatus within {limit}");
@@ -256,6 +309,7 @@ public sealed class BattleClient : IDisposable
                 return Volatile.Read(ref _lastPlatoonReply)!; // not LastPlatoonUpdate: a push may have come right after
             }
 
+            ThrowIfProtocolError();
             if (DateTime.UtcNow >= deadline)
             {
                 throw new TimeoutException($"no PlatoonUpdate answer within {limit}");
@@ -263,11 +317,20 @@ public sealed class BattleClient : IDisposable
         }
     }
 
-    private static async Task WaitUntilAsync(Func<bool> done, TimeSpan timeout, string what, CancellationToken cancellationToken)
+    private void ThrowIfProtocolError()
+    {
+        if (_protocolError is { } error)
+        {
+            throw new GameProtocolMismatchException(error.ServerVersion, error.Code);
+        }
+    }
+
+    private async Task WaitUntilAsync(Func<bool> done, TimeSpan timeout, string what, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (!done())
         {
+            ThrowIfProtocolError();
             if (DateTime.UtcNow >= deadline)
             {
                 throw new TimeoutException($"no {what} within {timeout}");
@@ -288,6 +351,7 @@ public sealed class BattleClient : IDisposable
                 Handle(_receiveBuffer.AsSpan(0, length));
             }
 
+            AskAgainIfStartIsMissingItsDefinition();
             if (!any)
             {
                 try
@@ -355,15 +419,33 @@ public sealed class BattleClient : IDisposable
 
                 PlatoonUpdated?.Invoke(platoon);
                 break;
+            case GameMessageType.BattleDefinition:
+                OnDefinitionPart(payload);
+                break;
+            case GameMessageType.ProtocolError when ProtocolErrorMessage.TryRead(payload, out var error) == GameMessageReadResult.Ok:
+                if (error.ServerVersion != GameProtocol.Version)
+                {
+                    // A server of another version: nothing this client sends will work. (A server of this version that
+                    // complains answered raw bytes the application sent itself; the SDK's own messages are fine.)
+                    _protocolError = error;
+                }
+
+                ProtocolErrorReceived?.Invoke(error);
+                break;
             case GameMessageType.BattleStart when TryReadStart(payload, out var start):
+                BattleStartInfo? complete;
                 lock (_lock)
                 {
                     _snapshots.Reset(); // ticks start over; the server sends a full snapshot first
-                    Battle = start;
+                    // Without its definition (lost or overtaken) the start is held and the client asks again.
+                    complete = _starts.OnStart(start, DateTime.UtcNow);
                 }
 
-                Interlocked.Increment(ref _battleStarts);
-                BattleStarted?.Invoke(start);
+                if (complete is not null)
+                {
+                    Start(complete);
+                }
+
                 break;
             case GameMessageType.BattleEnd when BattleEndMessage.TryRead(payload, out var end) == GameMessageReadResult.Ok:
                 var players = new PlayerResult[end.PlayerCount];
@@ -375,9 +457,53 @@ public sealed class BattleClient : IDisposable
                 var info = new BattleEndInfo(end.Winner, end.Reason, players);
                 LastBattleEnd = info;
                 Battle = null;
+                lock (_lock)
+                {
+                    _starts.Clear();
+                }
+
                 Interlocked.Increment(ref _battleEnds);
                 BattleEnded?.Invoke(info);
                 break;
+        }
+    }
+
+    private void Start(BattleStartInfo start)
+    {
+        lock (_lock)
+        {
+            Battle = start;
+        }
+
+        Interlocked.Increment(ref _battleStarts);
+        BattleStarted?.Invoke(start);
+    }
+
+    private void OnDefinitionPart(ReadOnlySpan<byte> payload)
+    {
+        BattleStartInfo? ready;
+        lock (_lock)
+        {
+            ready = _starts.OnDefinitionPart(payload);
+        }
+
+        if (ready is not null)
+        {
+            Start(ready);
+        }
+    }
+
+    private void AskAgainIfStartIsMissingItsDefinition()
+    {
+        lock (_lock)
+        {
+            if (!_starts.ShouldAskAgain(DateTime.UtcNow))
+            {
+                return;
+            }
+
+            var length = new JoinQueueMessage(_tankClass).WriteTo(_sendBuffer);
+            _udp.SendPayload(_sendBuffer.AsSpan(0, length));
         }
     }
 
@@ -395,7 +521,8 @@ public sealed class BattleClient : IDisposable
             players[i] = view.Player(i);
         }
 
-        start = new BattleStartInfo(view.BattleId, Encoding.UTF8.GetString(view.MapIdUtf8), view.TickRate, view.YourTankId, view.Team, players);
+        start = new BattleStartInfo(
+            view.BattleId, Encoding.UTF8.GetString(view.MapIdUtf8), view.TickRate, view.YourTankId, view.Team, players, view.DefinitionHash, null!);
         return true;
     }
 }

@@ -15,6 +15,7 @@ public sealed class SnapshotReceiver
     private const int AssemblySlots = 4;
 
     private readonly SnapshotHistory _history;
+    private readonly uint[] _inputAcks;
     private readonly WorldState _scratch = new();
     private readonly Assembly[] _assemblies = new Assembly[AssemblySlots];
     private long _assemblyClock;
@@ -26,6 +27,7 @@ public sealed class SnapshotReceiver
             throw new ArgumentOutOfRangeException(nameof(historyCapacity), historyCapacity, "must exceed the baseline window (32)");
         }
         _history = new SnapshotHistory(historyCapacity);
+        _inputAcks = new uint[historyCapacity];
         for (var i = 0; i < AssemblySlots; i++)
         {
             _assemblies[i] = new Assembly();
@@ -40,6 +42,25 @@ public sealed class SnapshotReceiver
 
     /// <summary>The ack for the next <c>Input</c>: newest decoded tick, or <see cref="InputMessage.NoSnapshot"/>.</summary>
     public uint AckTick => _history.HasNewest ? _history.NewestTick : InputMessage.NoSnapshot;
+
+    /// <summary>
+    /// The input ack of the newest decoded snapshot (<see cref="Latest"/>): the state of that tick reflects every
+    /// <c>Input</c> of this client up to this sequence (0 = none applied yet). Inputs after it are the ones a predicting
+    /// client replays on top of that state.
+    /// </summary>
+    public uint LatestInputAck => _history.HasNewest ? _inputAcks[_history.NewestTick % (uint)_inputAcks.Length] : 0;
+
+    /// <summary>The input ack that came with the snapshot of <paramref name="tick"/>; false if that tick is not held.</summary>
+    public bool TryGetInputAck(uint tick, out uint inputAck)
+    {
+        inputAck = 0;
+        if (!_history.Contains(tick))
+        {
+            return false;
+        }
+        inputAck = _inputAcks[tick % (uint)_inputAcks.Length];
+        return true;
+    }
 
     /// <summary>The tick of the state the last <see cref="SnapshotReadResult.Ok"/> decoded (it may be older than <see cref="Latest"/> if it arrived late).</summary>
     public uint LastDecodedTick { get; private set; }
@@ -100,7 +121,7 @@ public sealed class SnapshotReceiver
         }
         if (part.PartCount == 1)
         {
-            return Decode(part.Tick, part.BaselineAge, part.Data);
+            return Decode(part.Tick, part.BaselineAge, part.Data, part.InputAck);
         }
 
         var assembly = FindAssembly(part.Tick, part.BaselineAge, part.PartCount);
@@ -119,7 +140,7 @@ public sealed class SnapshotReceiver
         {
             return SnapshotReadResult.Incomplete;
         }
-        var result = Decode(assembly.Tick, assembly.BaselineAge, assembly.Buffer.AsSpan(0, assembly.Length));
+        var result = Decode(assembly.Tick, assembly.BaselineAge, assembly.Buffer.AsSpan(0, assembly.Length), part.InputAck);
         assembly.Clear();
         return result;
     }
@@ -147,7 +168,7 @@ public sealed class SnapshotReceiver
         return oldest;
     }
 
-    private SnapshotReadResult Decode(uint tick, byte baselineAge, ReadOnlySpan<byte> data)
+    private SnapshotReadResult Decode(uint tick, byte baselineAge, ReadOnlySpan<byte> data, uint inputAck)
     {
         WorldState? baseline = null;
         if (baselineAge != 0)
@@ -167,6 +188,7 @@ public sealed class SnapshotReceiver
             return result;
         }
         _history.Store(_scratch);
+        _inputAcks[tick % (uint)_inputAcks.Length] = inputAck;
         LastDecodedTick = tick;
         return SnapshotReadResult.Ok;
     }

@@ -51,8 +51,9 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
     private volatile bool _closed;
     private volatile bool _ended;
 
-    public BattleRoom(GameGateway gateway, BattleInfo info, ISessionGrain grain)
+    public BattleRoom(GameGateway gateway, BattleInfo info, ISessionGrain grain, BattleDefinitionData definition)
     {
+        Definition = definition;
         _gateway = gateway;
         Assignment = info.Assignment;
         TickRate = Math.Clamp(info.TickRate, 1, 240);
@@ -70,6 +71,9 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
     public int TickRate { get; }
 
     public ISessionGrain Grain { get; }
+
+    /// <summary>The battle's <c>BattleDefinition</c> messages and hash, sent before every <c>BattleStart</c>.</summary>
+    public BattleDefinitionData Definition { get; }
 
     /// <summary>This room as an Orleans object reference (set once, before the first subscription).</summary>
     public ISessionObserver? ObserverReference { get; set; }
@@ -175,13 +179,23 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
 
     /// <summary>Writes this battle's <c>BattleStart</c> for one player; returns its length.</summary>
     public int WriteBattleStart(Span<byte> destination, BattlePlayer player)
-        => BattleStartMessage.Write(destination, BattleId, Assignment.MapId, (byte)TickRate, (ushort)player.Slot, (byte)player.Team, _roster);
+        => BattleStartMessage.Write(
+            destination, BattleId, Assignment.MapId, (byte)TickRate, (ushort)player.Slot, (byte)player.Team, Definition.Hash, _roster);
 
-    /// <summary>Sends <c>BattleStart</c> to one client (from the receive thread or an Orleans thread).</summary>
+    /// <summary>
+    /// Sends the battle's <c>BattleDefinition</c> and then its <c>BattleStart</c> to one client (from the receive thread or
+    /// an Orleans thread): every start comes right behind its definition, so a client that lost either asks again
+    /// (<c>JoinQueue</c>) and gets both.
+    /// </summary>
     public void SendBattleStart(GameClient client, BattlePlayer player)
     {
         lock (_startBuffer)
         {
+            foreach (var part in Definition.Messages)
+            {
+                _gateway.Send(client, part);
+            }
+
             var length = WriteBattleStart(_startBuffer, player);
             _gateway.Send(client, _startBuffer.AsSpan(0, length));
         }
@@ -268,6 +282,7 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
             for (var i = 0; i < members.Length; i++)
             {
                 var client = members[i];
+                ushort tankId;
                 lock (client)
                 {
                     if (client.Gone || client.Room != this)
@@ -276,7 +291,11 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
                     }
 
                     ack = delta ? client.Ack : default;
+                    tankId = client.TankId;
                 }
+
+                // The one per-client field of a snapshot: the client's own newest input that this tick reflects.
+                var inputAck = state.LastInputOf(tankId);
 
                 // Clients mostly ack the same tick: encode again only when this client's ack differs from the last
                 // one encoded for (the encoder's result stays valid until its next call).
@@ -289,18 +308,22 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
 
                 for (var p = 0; p < encoded.PartCount; p++)
                 {
-                    _gateway.Send(client, encoded.Part(p));
+                    _gateway.Send(client, encoded.Part(p, inputAck));
                 }
 
                 metrics.Snapshot(encoded.IsFull, encoded.TotalBytes);
             }
 
-            if (frame.Events is { Length: > 0 } events)
+            // Usually one BattleEvents message; a busy tick's go on in further messages of the same tick.
+            ReadOnlySpan<byte> events = frame.Events;
+            while (events.Length > 0 && BattleEventsMessage.TryMeasure(events, out var length))
             {
                 foreach (var client in members)
                 {
-                    _gateway.Send(client, events);
+                    _gateway.Send(client, events[..length]);
                 }
+
+                events = events[length..];
             }
         }
     }

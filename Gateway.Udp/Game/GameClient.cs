@@ -49,6 +49,10 @@ internal sealed class GameClient(UdpConnection connection, string userName)
     /// <summary>Set once the client disconnected: late answers for it are dropped.</summary>
     public bool Gone;
 
+    /// <summary>At most one <c>ProtocolError</c> answer per client this often.</summary>
+    public const long ProtocolErrorIntervalMs = 1000;
+
+    private long _lastProtocolErrorAtMs = long.MinValue;
     private long _windowStart;
     private int _inputsInWindow;
     private long _queueWindowStart;
@@ -58,6 +62,19 @@ internal sealed class GameClient(UdpConnection connection, string userName)
     public bool TryTakeInput(int perSecond) => TryTake(ref _windowStart, ref _inputsInWindow, perSecond);
 
     public bool TryTakeQueueRequest(int perSecond) => TryTake(ref _queueWindowStart, ref _queueRequestsInWindow, perSecond);
+
+    /// <summary>True when a <c>ProtocolError</c> may be sent now (none within <see cref="ProtocolErrorIntervalMs"/>).</summary>
+    public bool TryTakeProtocolError()
+    {
+        var now = Environment.TickCount64;
+        if (_lastProtocolErrorAtMs != long.MinValue && now - _lastProtocolErrorAtMs < ProtocolErrorIntervalMs)
+        {
+            return false;
+        }
+
+        _lastProtocolErrorAtMs = now;
+        return true;
+    }
 
     /// <summary>When the client entered its battle (<see cref="Environment.TickCount64"/>): a BattleStart that recent is not sent twice.</summary>
     public long EnteredAtMs;

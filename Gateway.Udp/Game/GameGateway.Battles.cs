@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Tanks.Grains.Interfaces.Matchmaking;
 using Tanks.Grains.Interfaces.Sessions;
@@ -17,6 +18,12 @@ internal sealed partial class GameGateway
 
     /// <summary>As the registry's <c>Matchmaking:BattleLostAfter</c>: a battle silent this long is over for its players.</summary>
     internal static readonly TimeSpan BattleLostAfter = TimeSpan.FromSeconds(60);
+
+    /// <summary>Definitions by hash: rooms of battles with the same map and rules share one copy.</summary>
+    private readonly ConcurrentDictionary<ulong, BattleDefinitionData> _definitions = new();
+
+    /// <summary>Attempts at fetching a new room's definition (each bounded by <see cref="BattleCallTimeout"/>).</summary>
+    internal const int DefinitionAttempts = 3;
 
     private IMatchObserver? _matchObserver;
     private int _battleCount;
@@ -246,7 +253,14 @@ internal sealed partial class GameGateway
                 return null;
             }
 
-            var room = new BattleRoom(this, info, grain);
+            var definition = await GetDefinitionAsync(grain, battleId);
+            if (definition is null)
+            {
+                Forget(battleId, null);
+                return null; // over (or unknown) meanwhile: no BattleStart without its definition
+            }
+
+            var room = new BattleRoom(this, info, grain, definition);
             room.ObserverReference = _cluster.CreateObjectReference<ISessionObserver>(room);
             var status = await grain.SubscribeAsync(room.ObserverReference).WaitAsync(BattleCallTimeout);
             if (status.Phase != BattlePhase.Running)
@@ -266,6 +280,36 @@ internal sealed partial class GameGateway
             Log.SubscribeFailed(_logger, ex, battleId.ToString());
             Forget(battleId, null);
             return null;
+        }
+    }
+
+    /// <summary>
+    /// The battle's definition, asked up to <see cref="DefinitionAttempts"/> times (a resuming battle may not answer the
+    /// first call in time); null when the battle has none (ended, unknown). Throws the last failure.
+    /// </summary>
+    private async Task<BattleDefinitionData?> GetDefinitionAsync(ISessionGrain grain, Guid battleId)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var definition = await grain.GetDefinitionAsync().WaitAsync(BattleCallTimeout);
+                if (definition is null)
+                {
+                    return null;
+                }
+
+                if (_definitions.Count > 64)
+                {
+                    _definitions.Clear(); // a handful of maps: this only bounds a gateway fed ever-new definitions
+                }
+
+                return _definitions.GetOrAdd(definition.Hash, definition);
+            }
+            catch (Exception ex) when (attempt < DefinitionAttempts && ex is TimeoutException or OrleansException)
+            {
+                Log.DefinitionRetry(_logger, battleId, attempt, ex.GetType().Name);
+            }
         }
     }
 

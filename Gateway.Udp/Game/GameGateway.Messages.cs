@@ -20,9 +20,16 @@ internal sealed partial class GameGateway
         var header = GameProtocol.ReadHeader(payload, out var type);
         if (header != GameMessageReadResult.Ok || !GameProtocol.IsClientToServer(type))
         {
-            // A client message of another protocol version counts under its own type: the version is what is wrong.
-            Metrics.Message(header == GameMessageReadResult.UnsupportedVersion ? KindOf((GameMessageType)payload[0]) : GameMessageKind.Unknown,
-                GameMessageResult.Invalid);
+            if (header == GameMessageReadResult.UnsupportedVersion)
+            {
+                // A client message of another protocol version counts under its own type (the version is what is wrong),
+                // and is answered, so an old client learns why nothing works instead of waiting forever.
+                Metrics.Message(KindOf((GameMessageType)payload[0]), GameMessageResult.Invalid);
+                AnswerWrongVersion(client, payload[1]);
+                return;
+            }
+
+            Metrics.Message(GameMessageKind.Unknown, GameMessageResult.Invalid);
             Log.MessageDropped(_logger, client.Connection.ClientId, payload.Length > 0 ? payload[0] : -1);
             return;
         }
@@ -38,6 +45,26 @@ internal sealed partial class GameGateway
             GameMessageType.PlatoonKick => OnPlatoonKick(client, payload),
             _ => OnLeave(client, payload),
         });
+    }
+
+    /// <summary>
+    /// <c>ProtocolError</c> (unsupported version) for a client speaking another version, at most once per
+    /// <see cref="GameClient.ProtocolErrorIntervalMs"/>: a flood of old messages gets a trickle of answers.
+    /// </summary>
+    private void AnswerWrongVersion(GameClient client, byte version)
+    {
+        lock (client)
+        {
+            if (!client.TryTakeProtocolError())
+            {
+                return;
+            }
+        }
+
+        Log.WrongVersion(_logger, client.Connection.ClientId, version);
+        Span<byte> answer = stackalloc byte[ProtocolErrorMessage.Size];
+        new ProtocolErrorMessage(GameProtocol.Version, ProtocolErrorCode.UnsupportedVersion).WriteTo(answer);
+        Send(client, answer);
     }
 
     private static GameMessageKind KindOf(GameMessageType type) => type switch

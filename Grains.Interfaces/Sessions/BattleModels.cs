@@ -19,7 +19,8 @@ public sealed record InputBatch([property: Id(0)] ImmutableArray<PlayerInput> In
 /// <summary>
 /// One tick's world state, pushed once per tick to each subscribed gateway. <see cref="State"/> is the quantized world
 /// state in its binary form (<c>Tanks.Protocol.Snapshots.WorldState.TryRead</c>) that gateways delta-encode per client;
-/// <see cref="Events"/> is a ready <c>BattleEvents</c> message for the players (empty when nothing happened).
+/// <see cref="Events"/> holds the tick's ready <c>BattleEvents</c> messages back to back (usually one; empty when nothing
+/// happened; split with <c>BattleEventsMessage.TryMeasure</c>).
 /// <see cref="Epoch"/> counts the battle's resumptions from a checkpoint: when it grows, ticks may start over lower (the
 /// checkpoint's), so a gateway forgets its baselines and sends each player <c>BattleStart</c> and a full snapshot again.
 /// </summary>
@@ -30,6 +31,16 @@ public sealed record BattleFrame(
     [property: Id(2)] byte[] State,
     [property: Id(3)] byte[] Events,
     [property: Id(4)] int Epoch = 0);
+
+/// <summary>
+/// A battle's definition (map, rules, tank classes) as ready <c>BattleDefinition</c> messages (one per part, in order)
+/// and its hash (the one <c>BattleStart</c> names). Battles on the same map with the same rules have the same hash, so a
+/// gateway keeps one copy per hash.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Tanks.BattleDefinitionData")]
+public sealed record BattleDefinitionData(
+    [property: Id(0)] ulong Hash,
+    [property: Id(1)] ImmutableArray<byte[]> Messages);
 
 /// <summary>The end of a battle: winner (0, 1, or -1 for a draw), why, and each player's outcome.</summary>
 [GenerateSerializer, Immutable, Alias("Tanks.BattleSummary")]

@@ -40,6 +40,13 @@ public interface ISessionGrain : IGrainWithGuidKey
     Task<BattleInfo?> GetInfoAsync();
 
     /// <summary>
+    /// The battle's definition (map, rules, tank classes) as ready <c>BattleDefinition</c> messages and their hash, which
+    /// gateways send before every <c>BattleStart</c>; null for an unknown or ended battle.
+    /// </summary>
+    [Alias("GetDefinition")]
+    Task<BattleDefinitionData?> GetDefinitionAsync();
+
+    /// <summary>
     /// The registry's sweep: answers the battle's status, resuming it from its checkpoint first if its silo was lost (or
     /// carrying on storing its results if it had ended). An unknown battle answers <see cref="BattlePhase.Unknown"/>.
     /// </summary>

@@ -31,4 +31,5 @@ public sealed record MigratedBattle(
     [property: Id(1)] byte[] Simulation,
     [property: Id(2)] int Epoch,
     [property: Id(3)] ISessionObserver[] Observers,
-    [property: Id(4)] int TickOffset);
+    [property: Id(4)] int TickOffset,
+    [property: Id(5)] uint[]? InputSequences = null);

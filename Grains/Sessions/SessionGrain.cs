@@ -44,6 +44,9 @@ public sealed partial class SessionGrain(
     private Battle? _battle;
     private Tank[]? _tanks;
     private TankInput[] _inputs = [];
+    /// <summary>Per tank: the sequence of the newest input taken into <see cref="_inputs"/>, applied from the next step on.</summary>
+    private uint[] _inputSequences = [];
+    private BattleDefinitionData? _definition;
     private byte[] _simulation = [];
     private IGrainTimer? _timer;
     private bool _ticking;
@@ -71,6 +74,11 @@ public sealed partial class SessionGrain(
             {
                 _epoch = moved.Epoch;
                 _world.TickOffset = moved.TickOffset;
+                if (moved.InputSequences is { } sequences && sequences.Length == _inputSequences.Length)
+                {
+                    sequences.CopyTo(_inputSequences, 0); // the input acks go on where they were
+                }
+
                 foreach (var observer in moved.Observers)
                 {
                     _observers.Subscribe(observer, observer);
@@ -107,7 +115,8 @@ public sealed partial class SessionGrain(
         {
             var length = _battle.WriteBinary(_simulation);
             _departing = new MigratedBattle(
-                _assignment, _simulation.AsSpan(0, length).ToArray(), _epoch, [.. _observers!.Observers.Values], _world.TickOffset);
+                _assignment, _simulation.AsSpan(0, length).ToArray(), _epoch, [.. _observers!.Observers.Values], _world.TickOffset,
+                [.. _inputSequences]);
             LogMigratingOut(logger, BattleId, _battle.Tick, _departing.Observers.Length);
         }
 
@@ -174,6 +183,11 @@ public sealed partial class SessionGrain(
             if (_slotByUser.TryGetValue(input.UserId, out var slot))
             {
                 _inputs[slot] = new TankInput(input.Throttle, input.Steering, input.TurretYaw, input.Fire);
+                if (input.Sequence != 0)
+                {
+                    // 0 is the gateway's own idling input (a player who left), not one of the client's.
+                    _inputSequences[slot] = input.Sequence;
+                }
             }
         }
 
@@ -207,6 +221,17 @@ public sealed partial class SessionGrain(
 
         var over = !_ticking;
         return Task.FromResult<BattleInfo?>(new BattleInfo(_assignment, _battle?.Tick ?? checkpoint.State.Tick, _options.TickRate, over, _epoch, SiloName));
+    }
+
+    public Task<BattleDefinitionData?> GetDefinitionAsync()
+    {
+        if (_definition is null || !_ticking)
+        {
+            ForgetIfUnknown();
+            return Task.FromResult<BattleDefinitionData?>(null);
+        }
+
+        return Task.FromResult<BattleDefinitionData?>(_definition);
     }
 
     public Task<BattleStatus> EnsureRunningAsync() => Task.FromResult(Status());
@@ -345,6 +370,8 @@ public sealed partial class SessionGrain(
         }
 
         _inputs = new TankInput[players.Length];
+        _inputSequences = new uint[players.Length]; // not checkpointed: after a resume 0 until each player's next input
+        _definition = BattleDefinitionBuilder.Build(setup);
         _simulation = new byte[_battle.MaxBinarySize];
         _assignment = assignment;
         return true;
@@ -432,7 +459,7 @@ public sealed partial class SessionGrain(
             _inputs[i] = _inputs[i] with { Fire = false };
         }
 
-        frames?.Add(new BattleFrame(BattleId, battle.Tick + _world.TickOffset, _world.StateBytes(battle), _world.EventBytes(battle), _epoch));
+        frames?.Add(new BattleFrame(BattleId, battle.Tick + _world.TickOffset, _world.StateBytes(battle, _inputSequences), _world.EventBytes(battle), _epoch));
         BattleMetrics.Tick(Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 

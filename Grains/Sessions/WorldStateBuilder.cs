@@ -6,13 +6,16 @@ namespace Tanks.Grains.Sessions;
 
 /// <summary>
 /// Turns the simulation's state into the quantized <see cref="WorldState"/> gateways delta-encode, and its events into a
-/// ready <c>BattleEvents</c> message. Two states alternate so each shell keeps the launch record it got on its first
+/// ready <c>BattleEvents</c> messages. Two states alternate so each shell keeps the launch record it got on its first
 /// tick (the codec never resends a shell). Allocates only the two arrays a frame carries.
 /// </summary>
 public sealed class WorldStateBuilder
 {
     private readonly byte[] _stateBytes = new byte[WorldState.MaxBinaryBytes];
-    private readonly byte[] _eventBytes = new byte[GameProtocol.MaxMessageBytes];
+    /// <summary>A tick's events beyond one message go on in further messages for the same tick, up to this many.</summary>
+    internal const int MaxEventMessages = 8;
+
+    private readonly byte[] _eventBytes = new byte[MaxEventMessages * GameProtocol.MaxMessageBytes];
     private WorldState _current = new();
     private WorldState _previous = new();
     private float[] _previousHulls = [];
@@ -26,8 +29,11 @@ public sealed class WorldStateBuilder
 
     private int WireTick(Battle battle) => battle.Tick + TickOffset;
 
-    /// <summary>The state of the battle's current tick, quantized.</summary>
-    public WorldState Build(Battle battle)
+    /// <summary>
+    /// The state of the battle's current tick, quantized. <paramref name="lastInputs"/>[tank id]: the sequence of the newest
+    /// input applied to that tank (0 = none; a shorter span means none for the rest).
+    /// </summary>
+    public WorldState Build(Battle battle, ReadOnlySpan<uint> lastInputs = default)
     {
         (_previous, _current) = (_current, _previous);
         var result = battle.Result;
@@ -48,7 +54,7 @@ public sealed class WorldStateBuilder
             var turn = _hasPrevious ? GameMath.WrapAngle(t.HullAngle - _previousHulls[i]) * battle.TickRate : 0f;
             _current.TryAddTank(SnapshotQuantizer.Tank(
                 t.Id, t.Team, t.ClassId, t.X, t.Y, t.HullAngle, t.TurretAngle, t.HitPoints, t.IsAlive, t.ReloadTicksLeft,
-                t.VelocityX, t.VelocityY, turn, battle.TickRate));
+                t.VelocityX, t.VelocityY, turn, battle.TickRate), i < lastInputs.Length ? lastInputs[i] : 0);
             _previousHulls[i] = t.HullAngle;
         }
 
@@ -63,13 +69,19 @@ public sealed class WorldStateBuilder
     }
 
     /// <summary>The quantized state as bytes, for the grain-to-gateway frame.</summary>
-    public byte[] StateBytes(Battle battle)
+    public byte[] StateBytes(Battle battle, ReadOnlySpan<uint> lastInputs = default)
     {
-        var length = Build(battle).WriteTo(_stateBytes);
+        var length = Build(battle, lastInputs).WriteTo(_stateBytes);
         return _stateBytes.AsSpan(0, length).ToArray();
     }
 
-    /// <summary>This tick's shots, hits, kills and capture changes as one <c>BattleEvents</c> message (empty when none).</summary>
+    /// <summary>
+    /// This tick's shots (with the shell's launch record), hits (with the impact point), shell stops, kills and capture
+    /// changes as <c>BattleEvents</c> messages back to back (empty when none): one message as a rule; a tick with more than
+    /// one message's worth (255 events or 1200 bytes) goes on in further messages of the same tick, up to
+    /// <see cref="MaxEventMessages"/> (far beyond the worst tick of 64 tanks); events past those are dropped, and the
+    /// snapshot carries the state anyway.
+    /// </summary>
     public byte[] EventBytes(Battle battle)
     {
         var events = battle.Events;
@@ -78,23 +90,55 @@ public sealed class WorldStateBuilder
             return [];
         }
 
-        var writer = new BattleEventsWriter(_eventBytes, (uint)WireTick(battle));
+        var tick = (uint)WireTick(battle);
+        var classes = battle.Setup.Classes;
+        var tanks = battle.Tanks;
+        var start = 0;
+        var writer = new BattleEventsWriter(_eventBytes.AsSpan(start, GameProtocol.MaxMessageBytes), tick);
         foreach (var e in events)
         {
             var wire = e.Kind switch
             {
-                BattleEventKind.ShotFired => WireEvent.Shot((ushort)e.Tank, e.ShellId),
-                BattleEventKind.Hit => WireEvent.Hit(e.ShellId, (ushort)e.Target, (ushort)Math.Clamp(e.Amount, 0, ushort.MaxValue), (ushort)e.Tank),
+                BattleEventKind.ShotFired => WireEvent.Shot(
+                    (ushort)e.Tank, e.ShellId, SnapshotQuantizer.Position(e.X), SnapshotQuantizer.Position(e.Y), SnapshotQuantizer.Angle(e.Angle),
+                    SnapshotQuantizer.Speed(ShellSpeed(classes, tanks, e.Tank))),
+                BattleEventKind.Hit => WireEvent.Hit(
+                    e.ShellId, (ushort)e.Target, (ushort)Math.Clamp(e.Amount, 0, ushort.MaxValue), (ushort)e.Tank,
+                    SnapshotQuantizer.Position(e.X), SnapshotQuantizer.Position(e.Y)),
+                BattleEventKind.ShellStopped => WireEvent.ShellStopped(
+                    e.ShellId, (ushort)Math.Max(e.Tank, 0), SnapshotQuantizer.Position(e.X), SnapshotQuantizer.Position(e.Y), StopCode(e.Amount)),
                 BattleEventKind.TankDestroyed => WireEvent.Destroyed((ushort)e.Target, (ushort)Math.Max(e.Tank, 0)),
                 BattleEventKind.CaptureProgress => WireEvent.Capture((byte)e.Team, (byte)Math.Clamp(e.Amount, 0, 100)),
                 _ => default,
             };
-            if (wire.Kind != 0 && !writer.TryAdd(wire))
+            if (wire.Kind == 0 || writer.TryAdd(wire))
             {
-                break; // more than one message's worth in one tick: the snapshot carries the state anyway
+                continue;
             }
+
+            // This message is full: the next one of the same tick starts right behind it.
+            start += writer.Finish();
+            if (start + GameProtocol.MaxMessageBytes > _eventBytes.Length)
+            {
+                writer = default; // the rest of this tick's events are dropped (the messages so far stay)
+                break;
+            }
+
+            writer = new BattleEventsWriter(_eventBytes.AsSpan(start, GameProtocol.MaxMessageBytes), tick);
+            writer.TryAdd(wire);
         }
 
-        return writer.Count == 0 ? [] : _eventBytes.AsSpan(0, writer.Finish()).ToArray();
+        var length = start + (writer.Count > 0 ? writer.Finish() : 0);
+        return length == 0 ? [] : _eventBytes.AsSpan(0, length).ToArray();
     }
+
+    private static float ShellSpeed(TankClass[] classes, ReadOnlySpan<Tank> tanks, int tank) =>
+        (uint)tank < (uint)tanks.Length && (uint)tanks[tank].ClassId < (uint)classes.Length ? classes[tanks[tank].ClassId].ShellSpeed : 0f;
+
+    private static ShellStopCode StopCode(int reason) => (ShellStopReason)reason switch
+    {
+        ShellStopReason.Obstacle => ShellStopCode.Obstacle,
+        ShellStopReason.MapEdge => ShellStopCode.MapEdge,
+        _ => ShellStopCode.Range,
+    };
 }

@@ -23,7 +23,7 @@ public readonly record struct PlayerResult(ushort TankId, byte Kills, ushort Dam
 }
 
 /// <summary>
-/// Server → client <c>BattleEnd</c>: <c>85 01 winner:u8 reason:u8 count:u8 players:count×(tank u16, kills u8,
+/// Server → client <c>BattleEnd</c>: <c>85 02 winner:u8 reason:u8 count:u8 players:count×(tank u16, kills u8,
 /// damage dealt u16, damage received u16, shots u16, hits u16)</c>. Winner 0 or 1, <see cref="Draw"/> (255) for a draw;
 /// reason 1..4 (<see cref="BattleEndReasonCode"/>); 0..64 players. Size = 5 + 11 × count (≤ 709).
 /// </summary>

@@ -11,21 +11,22 @@ public readonly record struct BattlePlayer(ushort TankId, byte Team, byte ClassI
 }
 
 /// <summary>
-/// Server → client <c>BattleStart</c>: <c>82 01 battleId:16 mapLen:u8 map:UTF-8 tickRate:u8 yourTank:u16 team:u8
-/// count:u8 players:count×12</c>. The battle id is a <see cref="Guid"/> in its little-endian byte form
+/// Server → client <c>BattleStart</c>: <c>82 02 battleId:16 mapLen:u8 map:UTF-8 tickRate:u8 yourTank:u16 team:u8
+/// definitionHash:8 count:u8 players:count×12</c>. The battle id is a <see cref="Guid"/> in its little-endian byte form
 /// (<c>Guid.TryWriteBytes(span, bigEndian: false, …)</c>); map id 1..32 bytes of UTF-8; tick rate 1..240; teams 0 or 1;
-/// 1..64 players. Size = 24 + mapLen + 12 × count (≤ 824).
+/// the hash of the battle's <see cref="BattleDefinitionMessage"/> (sent right before); 1..64 players.
+/// Size = 32 + mapLen + 12 × count (≤ 832).
 /// </summary>
 public static class BattleStartMessage
 {
     public const int MaxMapIdBytes = 32;
-    public const int FixedBytes = GameProtocol.HeaderBytes + 16 + 1 + 1 + 2 + 1 + 1;
+    public const int FixedBytes = GameProtocol.HeaderBytes + 16 + 1 + 1 + 2 + 1 + 8 + 1;
 
     public static int SizeOf(int mapIdBytes, int players) => FixedBytes + mapIdBytes + players * BattlePlayer.Size;
 
     public static int Write(
         Span<byte> destination, Guid battleId, ReadOnlySpan<byte> mapIdUtf8, byte tickRate, ushort yourTankId, byte team,
-        ReadOnlySpan<BattlePlayer> players)
+        ulong definitionHash, ReadOnlySpan<BattlePlayer> players)
     {
         if (mapIdUtf8.Length is 0 or > MaxMapIdBytes || !Utf8.IsValid(mapIdUtf8))
         {
@@ -46,6 +47,8 @@ public static class BattleStartMessage
         GameProtocol.U16(destination, o, yourTankId);
         o += 2;
         destination[o++] = team;
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[o..], definitionHash);
+        o += 8;
         destination[o++] = (byte)players.Length;
         foreach (var p in players)
         {
@@ -60,14 +63,15 @@ public static class BattleStartMessage
 
     /// <summary>Writes with a string map id (encoded to UTF-8 on the stack).</summary>
     public static int Write(
-        Span<byte> destination, Guid battleId, string mapId, byte tickRate, ushort yourTankId, byte team, ReadOnlySpan<BattlePlayer> players)
+        Span<byte> destination, Guid battleId, string mapId, byte tickRate, ushort yourTankId, byte team, ulong definitionHash,
+        ReadOnlySpan<BattlePlayer> players)
     {
         Span<byte> utf8 = stackalloc byte[MaxMapIdBytes];
         if (!Encoding.UTF8.TryGetBytes(mapId, utf8, out var n))
         {
             throw new ArgumentException("map id must be 1..32 bytes of UTF-8", nameof(mapId));
         }
-        return Write(destination, battleId, utf8[..n], tickRate, yourTankId, team, players);
+        return Write(destination, battleId, utf8[..n], tickRate, yourTankId, team, definitionHash, players);
     }
 
     public static GameMessageReadResult TryRead(ReadOnlySpan<byte> payload, out BattleStartView view)
@@ -91,7 +95,8 @@ public static class BattleStartMessage
         var tickRate = payload[o];
         var yourTank = GameProtocol.U16(payload, o + 1);
         var team = payload[o + 3];
-        int count = payload[o + 4];
+        var hash = BinaryPrimitives.ReadUInt64LittleEndian(payload[(o + 4)..]);
+        int count = payload[o + 12];
         if (payload.Length != SizeOf(mapLength, count))
         {
             return GameMessageReadResult.BadLength;
@@ -101,7 +106,7 @@ public static class BattleStartMessage
         {
             return GameMessageReadResult.BadValue;
         }
-        var players = payload[(o + 5)..];
+        var players = payload[(o + 13)..];
         for (var i = 0; i < count; i++)
         {
             if (players[i * BattlePlayer.Size + 2] > 1)
@@ -109,7 +114,7 @@ public static class BattleStartMessage
                 return GameMessageReadResult.BadValue;
             }
         }
-        view = new BattleStartView(new Guid(payload.Slice(2, 16), bigEndian: false), map, tickRate, yourTank, team, players);
+        view = new BattleStartView(new Guid(payload.Slice(2, 16), bigEndian: false), map, tickRate, yourTank, team, hash, players);
         return GameMessageReadResult.Ok;
     }
 }
@@ -119,8 +124,10 @@ public readonly ref struct BattleStartView
 {
     private readonly ReadOnlySpan<byte> _players;
 
-    internal BattleStartView(Guid battleId, ReadOnlySpan<byte> mapIdUtf8, byte tickRate, ushort yourTankId, byte team, ReadOnlySpan<byte> players)
+    internal BattleStartView(
+        Guid battleId, ReadOnlySpan<byte> mapIdUtf8, byte tickRate, ushort yourTankId, byte team, ulong definitionHash, ReadOnlySpan<byte> players)
     {
+        DefinitionHash = definitionHash;
         BattleId = battleId;
         MapIdUtf8 = mapIdUtf8;
         TickRate = tickRate;
@@ -135,6 +142,10 @@ public readonly ref struct BattleStartView
     public byte TickRate { get; }
     public ushort YourTankId { get; }
     public byte Team { get; }
+
+    /// <summary>Names the <c>BattleDefinition</c> of this battle (<see cref="BattleDefinitionMessage.Hash"/>).</summary>
+    public ulong DefinitionHash { get; }
+
     public int PlayerCount => _players.Length / BattlePlayer.Size;
 
     public BattlePlayer Player(int index)

@@ -44,4 +44,13 @@ public enum GameMessageType : byte
 
     /// <summary>Server → client: the platoon (kind, leader, roster with ready flags) and the result of your last platoon request.</summary>
     PlatoonUpdate = 0x86,
+
+    /// <summary>Server → client: one part of the battle's definition (map, rules, tank classes), sent before every <c>BattleStart</c>.</summary>
+    BattleDefinition = 0x87,
+
+    /// <summary>
+    /// Server → client, version-independent: <c>8F serverVersion:u8 code:u8</c>, the answer to a message the server
+    /// cannot read (another protocol version). Its layout is the same in every version, byte 1 included.
+    /// </summary>
+    ProtocolError = 0x8F,
 }

@@ -5,8 +5,13 @@ namespace Tanks.Protocol.Game;
 /// <summary>Constants and the common two-byte header of game messages (type, version); all integers little-endian.</summary>
 public static class GameProtocol
 {
-    /// <summary>The layout version in byte 1. A reader rejects any other value (<see cref="GameMessageReadResult.UnsupportedVersion"/>).</summary>
-    public const byte Version = 1;
+    /// <summary>
+    /// The layout version in byte 1. A reader rejects any other value (<see cref="GameMessageReadResult.UnsupportedVersion"/>),
+    /// except in <see cref="GameMessageType.ProtocolError"/>, whose layout never changes (its byte 1 is the sender's version).
+    /// Version 2: <c>BattleDefinition</c>, the definition hash in <c>BattleStart</c>, the input ack in <c>Snapshot</c>,
+    /// positions in <c>BattleEvents</c>, <c>ProtocolError</c>.
+    /// </summary>
+    public const byte Version = 2;
 
     /// <summary>Type byte + version byte.</summary>
     public const int HeaderBytes = 2;
@@ -21,7 +26,8 @@ public static class GameProtocol
     public static bool IsKnown(GameMessageType type) => type is
         GameMessageType.JoinQueue or GameMessageType.LeaveQueue or GameMessageType.Input or GameMessageType.Leave or
         GameMessageType.QueueStatus or GameMessageType.BattleStart or GameMessageType.Snapshot or
-        GameMessageType.BattleEvents or GameMessageType.BattleEnd or
+        GameMessageType.BattleEvents or GameMessageType.BattleEnd or GameMessageType.BattleDefinition or
+        GameMessageType.ProtocolError or
         GameMessageType.PlatoonInvite or GameMessageType.PlatoonAnswer or GameMessageType.PlatoonLeave or
         GameMessageType.PlatoonKick or GameMessageType.PlatoonUpdate;
 
@@ -45,7 +51,7 @@ public static class GameProtocol
         {
             return GameMessageReadResult.UnknownType;
         }
-        if (payload[1] != Version)
+        if (payload[1] != Version && t != GameMessageType.ProtocolError)
         {
             return GameMessageReadResult.UnsupportedVersion;
         }

@@ -9,7 +9,7 @@ public enum InputButtons : byte
 }
 
 /// <summary>
-/// Client → server <c>Input</c> (15 bytes): <c>03 01 sequence:u32 throttle:i8 steering:i8 turretYaw:u16 buttons:u8 ackTick:u32</c>.
+/// Client → server <c>Input</c> (15 bytes): <c>03 02 sequence:u32 throttle:i8 steering:i8 turretYaw:u16 buttons:u8 ackTick:u32</c>.
 /// Throttle and steering are -127..127 (= -1..1; -128 is rejected); turret yaw is the absolute world angle,
 /// 0..65535 = 0..2π; <see cref="LastSnapshotTick"/> is the newest snapshot tick the client decoded (its ack),
 /// 0xFFFFFFFF = none yet.

@@ -18,7 +18,7 @@ public static class PlatoonLimits
 }
 
 /// <summary>
-/// Client → server <c>PlatoonInvite</c>: <c>05 01 nameLen:u8 name:UTF-8</c> (3..24 bytes of name; size 5..27). The
+/// Client → server <c>PlatoonInvite</c>: <c>05 02 nameLen:u8 name:UTF-8</c> (3..24 bytes of name; size 5..27). The
 /// sender becomes the leader if they are in no platoon.
 /// </summary>
 public readonly record struct PlatoonInviteMessage(string UserName)
@@ -62,7 +62,7 @@ public readonly record struct PlatoonInviteMessage(string UserName)
     }
 }
 
-/// <summary>Client → server <c>PlatoonAnswer</c>: <c>06 01 leaderId:i64 accept:u8</c> (11 bytes; accept 0 declines, 1 accepts; leader id &gt; 0).</summary>
+/// <summary>Client → server <c>PlatoonAnswer</c>: <c>06 02 leaderId:i64 accept:u8</c> (11 bytes; accept 0 declines, 1 accepts; leader id &gt; 0).</summary>
 public readonly record struct PlatoonAnswerMessage(long LeaderId, bool Accept)
 {
     public const int Size = 11;
@@ -97,7 +97,7 @@ public readonly record struct PlatoonAnswerMessage(long LeaderId, bool Accept)
     }
 }
 
-/// <summary>Client → server <c>PlatoonLeave</c>: <c>07 01</c> (2 bytes). A leader leaving disbands the platoon.</summary>
+/// <summary>Client → server <c>PlatoonLeave</c>: <c>07 02</c> (2 bytes). A leader leaving disbands the platoon.</summary>
 public static class PlatoonLeaveMessage
 {
     public const int Size = GameProtocol.HeaderBytes;
@@ -119,7 +119,7 @@ public static class PlatoonLeaveMessage
     }
 }
 
-/// <summary>Client → server <c>PlatoonKick</c>: <c>08 01 userId:i64</c> (10 bytes, user id &gt; 0): the leader removes a member or withdraws an invitation.</summary>
+/// <summary>Client → server <c>PlatoonKick</c>: <c>08 02 userId:i64</c> (10 bytes, user id &gt; 0): the leader removes a member or withdraws an invitation.</summary>
 public readonly record struct PlatoonKickMessage(long UserId)
 {
     public const int Size = 10;
@@ -215,7 +215,7 @@ public readonly record struct PlatoonMemberEntry(long UserId, PlatoonMemberFlags
 }
 
 /// <summary>
-/// Server → client <c>PlatoonUpdate</c>: <c>86 01 kind:u8 result:u8 flags:u8 leaderId:i64 count:u8 entries:count×(10+nameLen)</c>.
+/// Server → client <c>PlatoonUpdate</c>: <c>86 02 kind:u8 result:u8 flags:u8 leaderId:i64 count:u8 entries:count×(10+nameLen)</c>.
 /// Kind 0..2, result 0..8, count 0..3 (members, the leader first, then pending invitees), leader id 0 only when the
 /// count is 0. Size = 14 + Σ(10 + nameLen) (≤ 116).
 /// </summary>

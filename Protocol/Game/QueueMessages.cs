@@ -1,6 +1,6 @@
 namespace Tanks.Protocol.Game;
 
-/// <summary>Client → server <c>JoinQueue</c>: <c>01 01 class:u8</c> (3 bytes).</summary>
+/// <summary>Client → server <c>JoinQueue</c>: <c>01 02 class:u8</c> (3 bytes).</summary>
 public readonly record struct JoinQueueMessage(byte TankClassId)
 {
     public const int Size = 3;
@@ -29,7 +29,7 @@ public readonly record struct JoinQueueMessage(byte TankClassId)
     }
 }
 
-/// <summary>The header-only messages: <c>LeaveQueue</c> (<c>02 01</c>) and <c>Leave</c> (<c>04 01</c>), 2 bytes each.</summary>
+/// <summary>The header-only messages: <c>LeaveQueue</c> (<c>02 02</c>) and <c>Leave</c> (<c>04 02</c>), 2 bytes each.</summary>
 public static class EmptyMessage
 {
     public const int Size = GameProtocol.HeaderBytes;
@@ -65,7 +65,7 @@ public enum QueueState : byte
 }
 
 /// <summary>
-/// Server → client <c>QueueStatus</c>: <c>81 01 state:u8 position:u16 length:u16 waitedSeconds:u16</c> (9 bytes).
+/// Server → client <c>QueueStatus</c>: <c>81 02 state:u8 position:u16 length:u16 waitedSeconds:u16</c> (9 bytes).
 /// Position is 1-based while queued, 0 otherwise.
 /// </summary>
 public readonly record struct QueueStatusMessage(QueueState State, ushort Position, ushort QueueLength, ushort WaitedSeconds)

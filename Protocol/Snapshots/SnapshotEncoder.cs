@@ -73,10 +73,10 @@ public sealed class SnapshotEncoder
 /// <summary>The <c>Snapshot</c> messages of one encode; valid until the encoder's next call.</summary>
 public readonly ref struct EncodedSnapshot
 {
-    private readonly ReadOnlySpan<byte> _parts;
+    private readonly Span<byte> _parts;
     private readonly ReadOnlySpan<int> _lengths;
 
-    internal EncodedSnapshot(ReadOnlySpan<byte> parts, ReadOnlySpan<int> lengths, byte baselineAge, uint tick, int totalBytes)
+    internal EncodedSnapshot(Span<byte> parts, ReadOnlySpan<int> lengths, byte baselineAge, uint tick, int totalBytes)
     {
         _parts = parts;
         _lengths = lengths;
@@ -97,6 +97,17 @@ public readonly ref struct EncodedSnapshot
 
     public int PartCount => _lengths.Length;
 
-    /// <summary>Message <paramref name="index"/>: one netcode payload.</summary>
-    public ReadOnlySpan<byte> Part(int index) => _parts.Slice(index * GameProtocol.MaxMessageBytes, _lengths[index]);
+    /// <summary>Message <paramref name="index"/>: one netcode payload (input ack 0).</summary>
+    public ReadOnlySpan<byte> Part(int index) => Part(index, 0);
+
+    /// <summary>
+    /// Message <paramref name="index"/> for one client, with its input ack written into the header in place: clients that
+    /// share an encoding differ only there. Valid until the next call on this encoding or the encoder.
+    /// </summary>
+    public ReadOnlySpan<byte> Part(int index, uint inputAck)
+    {
+        var part = _parts.Slice(index * GameProtocol.MaxMessageBytes, _lengths[index]);
+        SnapshotMessage.SetInputAck(part, inputAck);
+        return part;
+    }
 }

@@ -15,8 +15,8 @@ public static class SnapshotLimits
     /// <summary>Ticks kept by a <see cref="SnapshotHistory"/> by default (a power of two above <see cref="MaxBaselineAge"/>).</summary>
     public const int HistoryCapacity = 64;
 
-    /// <summary>Message header of a snapshot part: type, version, tick u32, baseline age u8, part byte.</summary>
-    public const int PartHeaderBytes = 8;
+    /// <summary>Message header of a snapshot part: type, version, tick u32, baseline age u8, part byte, input ack u32.</summary>
+    public const int PartHeaderBytes = 12;
 
     /// <summary>Encoded bytes carried per part.</summary>
     public const int PartDataBytes = Game.GameProtocol.MaxMessageBytes - PartHeaderBytes;

@@ -5,20 +5,24 @@ namespace Tanks.Protocol.Snapshots;
 /// <summary>
 /// One tick's quantized world: a header, tanks sorted by id, shells sorted by id. Fixed capacity, reused tick after tick
 /// (<see cref="Clear"/>, <see cref="CopyFrom"/>): nothing allocates after construction. The binary form
-/// (<see cref="WriteTo"/> / <see cref="TryRead"/>) is what the SessionGrain pushes to the gateways.
+/// (<see cref="WriteTo"/> / <see cref="TryRead"/>) is what the SessionGrain pushes to the gateways. Beside each tank it keeps
+/// the sequence of the newest input the battle applied to it (<see cref="LastInputs"/>): the binary form carries it, the
+/// delta codec does not (each gateway writes the receiving client's own value into its <c>Snapshot</c> header), so it is
+/// not part of <see cref="ContentEquals"/>.
 /// </summary>
 public sealed class WorldState
 {
     /// <summary>Binary form: version u8, tick u32, ticks left u16, capture ×2, winner, reason, tank count u8, shell count u16.</summary>
     public const int BinaryHeaderBytes = 1 + 4 + 2 + 1 + 1 + 1 + 1 + 1 + 2;
-    public const int BinaryTankBytes = 2 + 1 + 1 + 4 + 4 + 2 + 2 + 2 + 1 + 1 + 2 + 2;
+    public const int BinaryTankBytes = 2 + 1 + 1 + 4 + 4 + 2 + 2 + 2 + 1 + 1 + 2 + 2 + 4;
     public const int BinaryShellBytes = 4 + 2 + 4 + 4 + 2 + 2 + 4;
-    public const byte BinaryVersion = 1;
+    public const byte BinaryVersion = 2;
 
     /// <summary>Largest binary form.</summary>
     public const int MaxBinaryBytes = BinaryHeaderBytes + SnapshotLimits.MaxTanks * BinaryTankBytes + SnapshotLimits.MaxShells * BinaryShellBytes;
 
     private readonly QuantizedTank[] _tanks = new QuantizedTank[SnapshotLimits.MaxTanks];
+    private readonly uint[] _lastInputs = new uint[SnapshotLimits.MaxTanks];
     private readonly QuantizedShell[] _shells = new QuantizedShell[SnapshotLimits.MaxShells];
     private int _tankCount;
     private int _shellCount;
@@ -31,6 +35,33 @@ public sealed class WorldState
 
     public ReadOnlySpan<QuantizedShell> Shells => _shells.AsSpan(0, _shellCount);
 
+    /// <summary>Per tank (same order as <see cref="Tanks"/>): the sequence of the newest input applied to it, 0 = none.</summary>
+    public ReadOnlySpan<uint> LastInputs => _lastInputs.AsSpan(0, _tankCount);
+
+    /// <summary>The sequence of the newest input applied to tank <paramref name="tankId"/>; 0 for none or no such tank.</summary>
+    public uint LastInputOf(ushort tankId)
+    {
+        int lo = 0, hi = _tankCount - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var midId = _tanks[mid].Id;
+            if (midId == tankId)
+            {
+                return _lastInputs[mid];
+            }
+            if (midId < tankId)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+        return 0;
+    }
+
     public int BinarySize => BinaryHeaderBytes + _tankCount * BinaryTankBytes + _shellCount * BinaryShellBytes;
 
     /// <summary>Empties the state and sets its header.</summary>
@@ -42,7 +73,10 @@ public sealed class WorldState
     }
 
     /// <summary>Adds a tank, keeping ids sorted; false if full or the id is present.</summary>
-    public bool TryAddTank(in QuantizedTank tank)
+    public bool TryAddTank(in QuantizedTank tank) => TryAddTank(tank, 0);
+
+    /// <summary>Adds a tank with the sequence of the newest input applied to it; false if full or the id is present.</summary>
+    public bool TryAddTank(in QuantizedTank tank, uint lastInput)
     {
         if (_tankCount == _tanks.Length)
         {
@@ -58,7 +92,9 @@ public sealed class WorldState
             return false;
         }
         Array.Copy(_tanks, i, _tanks, i + 1, _tankCount - i);
+        Array.Copy(_lastInputs, i, _lastInputs, i + 1, _tankCount - i);
         _tanks[i] = tank;
+        _lastInputs[i] = lastInput;
         _tankCount++;
         return true;
     }
@@ -133,10 +169,11 @@ public sealed class WorldState
         _tankCount = other._tankCount;
         _shellCount = other._shellCount;
         other.Tanks.CopyTo(_tanks);
+        other.LastInputs.CopyTo(_lastInputs);
         other.Shells.CopyTo(_shells);
     }
 
-    /// <summary>Same header, tanks and shells.</summary>
+    /// <summary>Same header, tanks and shells (<see cref="LastInputs"/> not compared: the delta codec does not carry them).</summary>
     public bool ContentEquals(WorldState other) =>
         Header == other.Header && Tanks.SequenceEqual(other.Tanks) && Shells.SequenceEqual(other.Shells);
 
@@ -159,8 +196,9 @@ public sealed class WorldState
         destination[11] = (byte)_tankCount;
         BinaryPrimitives.WriteUInt16LittleEndian(destination[12..], (ushort)_shellCount);
         var o = BinaryHeaderBytes;
-        foreach (ref readonly var t in Tanks)
+        for (var i = 0; i < _tankCount; i++)
         {
+            ref readonly var t = ref _tanks[i];
             var d = destination.Slice(o, BinaryTankBytes);
             BinaryPrimitives.WriteUInt16LittleEndian(d, t.Id);
             d[2] = t.Team;
@@ -174,6 +212,7 @@ public sealed class WorldState
             d[19] = t.Reload;
             BinaryPrimitives.WriteInt16LittleEndian(d[20..], t.Speed);
             BinaryPrimitives.WriteInt16LittleEndian(d[22..], t.TurnRate);
+            BinaryPrimitives.WriteUInt32LittleEndian(d[24..], _lastInputs[i]);
             o += BinaryTankBytes;
         }
         foreach (ref readonly var s in Shells)
@@ -244,6 +283,7 @@ public sealed class WorldState
                 into.Clear(default);
                 return SnapshotReadResult.Malformed;
             }
+            into._lastInputs[into._tankCount] = BinaryPrimitives.ReadUInt32LittleEndian(d[24..]);
             into._tanks[into._tankCount++] = tank;
         }
         for (var i = 0; i < shells; i++, o += BinaryShellBytes)

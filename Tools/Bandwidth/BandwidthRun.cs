@@ -175,16 +175,22 @@ internal sealed class BandwidthRun(BandwidthOptions options)
     private static float WrapAngle(float radians) =>
         radians > MathF.PI ? radians - 2 * MathF.PI : radians <= -MathF.PI ? radians + 2 * MathF.PI : radians;
 
-    /// <summary>The tick's events as one BattleEvents message (0 bytes if there were none worth sending).</summary>
+    /// <summary>The tick's events as one BattleEvents message (0 bytes if there were none worth sending), as the SessionGrain writes them.</summary>
     private static int WriteEvents(Battle battle, Span<byte> destination)
     {
         var writer = new BattleEventsWriter(destination, (uint)battle.Tick);
+        var classes = battle.Setup.Classes;
         foreach (ref readonly var e in battle.Events)
         {
             var wire = e.Kind switch
             {
-                BattleEventKind.ShotFired => WireEvent.Shot((ushort)e.Tank, e.ShellId),
-                BattleEventKind.Hit => WireEvent.Hit(e.ShellId, (ushort)e.Target, (ushort)e.Amount, (ushort)e.Tank),
+                BattleEventKind.ShotFired => WireEvent.Shot(
+                    (ushort)e.Tank, e.ShellId, SnapshotQuantizer.Position(e.X), SnapshotQuantizer.Position(e.Y), SnapshotQuantizer.Angle(e.Angle),
+                    SnapshotQuantizer.Speed(classes[battle.Tanks[e.Tank].ClassId].ShellSpeed)),
+                BattleEventKind.Hit => WireEvent.Hit(
+                    e.ShellId, (ushort)e.Target, (ushort)e.Amount, (ushort)e.Tank, SnapshotQuantizer.Position(e.X), SnapshotQuantizer.Position(e.Y)),
+                BattleEventKind.ShellStopped => WireEvent.ShellStopped(
+                    e.ShellId, (ushort)e.Tank, SnapshotQuantizer.Position(e.X), SnapshotQuantizer.Position(e.Y), (ShellStopCode)Math.Clamp(e.Amount, 1, 3)),
                 BattleEventKind.TankDestroyed => WireEvent.Destroyed((ushort)e.Target, (ushort)e.Tank),
                 BattleEventKind.CaptureProgress => WireEvent.Capture((byte)e.Team, (byte)Math.Clamp(e.Amount, 0, 100)),
                 _ => default,

@@ -47,6 +47,9 @@ public sealed class BenchBattleGrain(BattleBoard board, ILocalSiloDetails localS
             : _ended is { } ended ? new BattleInfo(ended, 0, 20, true)
             : null);
 
+    /// <summary>The bench has no gateway that would send it: no definition.</summary>
+    public Task<BattleDefinitionData?> GetDefinitionAsync() => Task.FromResult<BattleDefinitionData?>(null);
+
     public Task DrainAsync(bool canMove) => Task.CompletedTask;
 
     public async Task EndAsync()

@@ -40,8 +40,9 @@ using (client)
         {
             var line = ev.Kind switch
             {
-                WireEventKind.Shot => $"tank {ev.Shooter} fires",
-                WireEventKind.Hit => $"tank {ev.Shooter} hits tank {ev.Target} for {ev.Damage}",
+                WireEventKind.Shot => $"tank {ev.Shooter} fires shell {ev.ShellId} from ({ev.X / 100.0:0.00}, {ev.Y / 100.0:0.00}) m",
+                WireEventKind.Hit => $"tank {ev.Shooter} hits tank {ev.Target} for {ev.Damage} at ({ev.X / 100.0:0.00}, {ev.Y / 100.0:0.00}) m",
+                WireEventKind.ShellStopped => $"shell {ev.ShellId} of tank {ev.Shooter} stopped ({ev.Reason}) at ({ev.X / 100.0:0.00}, {ev.Y / 100.0:0.00}) m",
                 WireEventKind.Destroyed => $"tank {ev.Target} destroyed by tank {ev.Shooter}",
                 _ => $"team {ev.Team} captures: {ev.Progress} %",
             };
@@ -52,6 +53,9 @@ using (client)
     await game.JoinQueueAsync(tankClass, cancellationToken: stop.Token);
     var battle = await game.WaitForBattleStartAsync(timeout: TimeSpan.FromMinutes(5), cancellationToken: stop.Token);
     Console.WriteLine($"battle {battle.BattleId} on {battle.MapId}: you are tank {battle.TankId} of team {battle.Team}, {battle.Players.Count} players");
+    var map = battle.Definition;
+    Console.WriteLine($"map {map.MapName}: {map.Width} × {map.Height} m, {map.Obstacles.Count} obstacles, base at ({map.Base.X}, {map.Base.Y}) r {map.Base.Radius} m; "
+        + $"classes {string.Join(", ", map.Classes.Select(c => $"{c.Name} {c.HitPoints} HP {c.MaxForwardSpeed} m/s"))} (definition {battle.DefinitionHash:X16})");
 
     var state = new WorldState();
     using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1.0 / battle.TickRate));

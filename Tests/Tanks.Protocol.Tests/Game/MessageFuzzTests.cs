@@ -45,6 +45,8 @@ public sealed class MessageFuzzTests
             }
         }
         ok += SnapshotMessage.TryRead(payload, out _) == GameMessageReadResult.Ok ? 1 : 0;
+        ok += BattleDefinitionMessage.TryReadPart(payload, out _) == GameMessageReadResult.Ok ? 1 : 0;
+        ok += ProtocolErrorMessage.TryRead(payload, out _) == GameMessageReadResult.Ok ? 1 : 0;
         ok += PlatoonInviteMessage.TryRead(payload, out _) == GameMessageReadResult.Ok ? 1 : 0;
         ok += PlatoonAnswerMessage.TryRead(payload, out _) == GameMessageReadResult.Ok ? 1 : 0;
         ok += PlatoonLeaveMessage.TryRead(payload) == GameMessageReadResult.Ok ? 1 : 0;
@@ -84,13 +86,14 @@ public sealed class MessageFuzzTests
         foreach (var message in ValidMessages)
         {
             Assert.Equal(1, ReadAll(message));
-            var snapshot = message[0] == (byte)GameMessageType.Snapshot;
+            // Snapshot and definition parts carry opaque data (a definition's is checked once assembled).
+            var snapshot = message[0] is (byte)GameMessageType.Snapshot or (byte)GameMessageType.BattleDefinition;
             for (var length = 0; length < message.Length; length++)
             {
                 // A snapshot part carries opaque data, so a shorter last part is still a well-formed message (the
                 // codec then reports the data as truncated); an events message cut between events fails its count.
                 var ok = ReadAll(message.AsSpan(0, length));
-                Assert.True(ok == 0 || (snapshot && length > SnapshotMessage.HeaderBytes), $"type {message[0]:X2} length {length}");
+                Assert.True(ok == 0 || (snapshot && length > BattleDefinitionMessage.PartHeaderBytes), $"type {message[0]:X2} length {length}");
             }
         }
     }
@@ -115,16 +118,19 @@ public sealed class MessageFuzzTests
         list.Add(buffer[..EmptyMessage.Write(buffer, GameMessageType.Leave)]);
         list.Add(buffer[..new InputMessage(7, 100, -100, 1234, InputButtons.Fire, 99).WriteTo(buffer)]);
         list.Add(buffer[..new QueueStatusMessage(QueueState.InBattle, 0, 0, 61).WriteTo(buffer)]);
-        list.Add(buffer[..BattleStartMessage.Write(buffer, Guid.NewGuid(), "crossroads", 20, 3, 0,
+        list.Add(buffer[..BattleStartMessage.Write(buffer, Guid.NewGuid(), "crossroads", 20, 3, 0, 0xFEED,
             [new BattlePlayer(0, 0, 0, 1), new BattlePlayer(3, 1, 2, 2)])]);
         var events = new BattleEventsWriter(buffer, 5);
-        events.TryAdd(WireEvent.Shot(1, 2));
-        events.TryAdd(WireEvent.Hit(2, 3, 100, 1));
+        events.TryAdd(WireEvent.Shot(1, 2, 100, 200, 300, 400));
+        events.TryAdd(WireEvent.Hit(2, 3, 100, 1, 500, 600));
         events.TryAdd(WireEvent.Destroyed(3, 1));
         events.TryAdd(WireEvent.Capture(0, 100));
+        events.TryAdd(WireEvent.ShellStopped(4, 1, 700, 800, ShellStopCode.Range));
         list.Add(buffer[..events.Finish()]);
         list.Add(buffer[..BattleEndMessage.Write(buffer, 1, BattleEndReasonCode.Destroyed, [new PlayerResult(1, 1, 2, 3, 4, 5)])]);
-        list.Add(buffer[..SnapshotMessage.WritePart(buffer, 9, 0, 0, 1, [1, 2, 3, 4])]);
+        list.Add(buffer[..SnapshotMessage.WritePart(buffer, 9, 0, 0, 1, [1, 2, 3, 4], inputAck: 17)]);
+        list.Add(buffer[..new ProtocolErrorMessage(GameProtocol.Version, ProtocolErrorCode.UnsupportedVersion).WriteTo(buffer)]);
+        list.AddRange(BattleDefinitionMessageTests.Package(BattleDefinitionMessageTests.Duel()).Messages);
         list.Add(buffer[..new PlatoonInviteMessage("tanker_1").WriteTo(buffer)]);
         list.Add(buffer[..new PlatoonAnswerMessage(42, true).WriteTo(buffer)]);
         list.Add(buffer[..PlatoonLeaveMessage.Write(buffer)]);

@@ -1,4 +1,5 @@
 using Tanks.Protocol.Game;
+using Tanks.Protocol.Snapshots;
 
 namespace Tanks.Protocol.Tests.Game;
 
@@ -11,7 +12,7 @@ public sealed class MessageRoundTripTests
     public void Join_queue_round_trips()
     {
         var n = new JoinQueueMessage(2).WriteTo(_buffer);
-        Assert.Equal("010102", Convert.ToHexString(_buffer, 0, n));
+        Assert.Equal("010202", Convert.ToHexString(_buffer, 0, n));
         Assert.Equal(GameMessageReadResult.Ok, JoinQueueMessage.TryRead(_buffer.AsSpan(0, n), out var read));
         Assert.Equal(new JoinQueueMessage(2), read);
     }
@@ -20,11 +21,11 @@ public sealed class MessageRoundTripTests
     public void Leave_queue_and_leave_round_trip()
     {
         var n = EmptyMessage.Write(_buffer, GameMessageType.LeaveQueue);
-        Assert.Equal("0201", Convert.ToHexString(_buffer, 0, n));
+        Assert.Equal("0202", Convert.ToHexString(_buffer, 0, n));
         Assert.Equal(GameMessageReadResult.Ok, EmptyMessage.TryRead(_buffer.AsSpan(0, n), GameMessageType.LeaveQueue));
         Assert.Equal(GameMessageReadResult.WrongType, EmptyMessage.TryRead(_buffer.AsSpan(0, n), GameMessageType.Leave));
         n = EmptyMessage.Write(_buffer, GameMessageType.Leave);
-        Assert.Equal("0401", Convert.ToHexString(_buffer, 0, n));
+        Assert.Equal("0402", Convert.ToHexString(_buffer, 0, n));
         Assert.Equal(GameMessageReadResult.Ok, EmptyMessage.TryRead(_buffer.AsSpan(0, n), GameMessageType.Leave));
         Assert.Throws<ArgumentOutOfRangeException>(() => EmptyMessage.Write(_buffer, GameMessageType.Input));
     }
@@ -35,7 +36,7 @@ public sealed class MessageRoundTripTests
         var message = new InputMessage(0x01020304, -127, 64, 0xC000, InputButtons.Fire, 1234);
         var n = message.WriteTo(_buffer);
         Assert.Equal(InputMessage.Size, n);
-        Assert.Equal("0301040302018140" + "00C0" + "01" + "D2040000", Convert.ToHexString(_buffer, 0, n));
+        Assert.Equal("0302040302018140" + "00C0" + "01" + "D2040000", Convert.ToHexString(_buffer, 0, n));
         Assert.Equal(GameMessageReadResult.Ok, InputMessage.TryRead(_buffer.AsSpan(0, n), out var read));
         Assert.Equal(message, read);
         Assert.True(read.Fire);
@@ -57,7 +58,7 @@ public sealed class MessageRoundTripTests
     {
         var message = new QueueStatusMessage(QueueState.Queued, 3, 12, 45);
         var n = message.WriteTo(_buffer);
-        Assert.Equal("810101" + "0300" + "0C00" + "2D00", Convert.ToHexString(_buffer, 0, n));
+        Assert.Equal("810201" + "0300" + "0C00" + "2D00", Convert.ToHexString(_buffer, 0, n));
         Assert.Equal(GameMessageReadResult.Ok, QueueStatusMessage.TryRead(_buffer.AsSpan(0, n), out var read));
         Assert.Equal(message, read);
         _buffer[2] = 3;
@@ -69,28 +70,33 @@ public sealed class MessageRoundTripTests
     {
         var id = Guid.Parse("00112233-4455-6677-8899-aabbccddeeff");
         BattlePlayer[] players = [new(0, 0, 1, 42), new(1, 1, 2, long.MaxValue), new(2, 1, 0, -5)];
-        var n = BattleStartMessage.Write(_buffer, id, "crossroads", 20, 1, 1, players);
+        var n = BattleStartMessage.Write(_buffer, id, "crossroads", 20, 1, 1, 0x0123456789ABCDEF, players);
         Assert.Equal(BattleStartMessage.SizeOf(10, 3), n);
+        Assert.Equal(32 + 10 + 36, n);
+        Assert.Equal("8202", Convert.ToHexString(_buffer, 0, 2));
+        Assert.Equal("14" + "0100" + "01" + "EFCDAB8967452301" + "03", Convert.ToHexString(_buffer, 29, 13)); // tick rate .. count
         Assert.Equal(GameMessageReadResult.Ok, BattleStartMessage.TryRead(_buffer.AsSpan(0, n), out var view));
         Assert.Equal(id, view.BattleId);
         Assert.Equal("crossroads", view.MapId);
         Assert.Equal(20, view.TickRate);
         Assert.Equal(1, view.YourTankId);
         Assert.Equal(1, view.Team);
+        Assert.Equal(0x0123456789ABCDEFul, view.DefinitionHash);
         Assert.Equal(3, view.PlayerCount);
         for (var i = 0; i < players.Length; i++)
         {
             Assert.Equal(players[i], view.Player(i));
         }
         Assert.Equal(GameMessageReadResult.BadLength, BattleStartMessage.TryRead(_buffer.AsSpan(0, n - 1), out _));
-        Assert.Throws<ArgumentException>(() => BattleStartMessage.Write(_buffer, id, new string('m', 33), 20, 0, 0, players));
+        Assert.Throws<ArgumentException>(() => BattleStartMessage.Write(_buffer, id, new string('m', 33), 20, 0, 0, 0, players));
     }
 
     [Fact]
     public void The_largest_battle_start_fits_one_payload()
     {
         var players = Enumerable.Range(0, GameProtocol.MaxPlayers).Select(i => new BattlePlayer((ushort)i, (byte)(i & 1), 1, i)).ToArray();
-        var n = BattleStartMessage.Write(_buffer, Guid.NewGuid(), new string('m', 32), 240, 63, 1, players);
+        var n = BattleStartMessage.Write(_buffer, Guid.NewGuid(), new string('m', 32), 240, 63, 1, ulong.MaxValue, players);
+        Assert.Equal(832, n);
         Assert.True(n <= GameProtocol.MaxMessageBytes);
         Assert.Equal(GameMessageReadResult.Ok, BattleStartMessage.TryRead(_buffer.AsSpan(0, n), out var view));
         Assert.Equal(64, view.PlayerCount);
@@ -99,17 +105,27 @@ public sealed class MessageRoundTripTests
     [Fact]
     public void Battle_events_round_trip_and_stop_at_the_size_limit()
     {
-        WireEvent[] events = [WireEvent.Shot(3, 77), WireEvent.Hit(77, 9, 240, 3), WireEvent.Destroyed(9, 3), WireEvent.Capture(1, 55)];
+        WireEvent[] events =
+        [
+            WireEvent.Shot(3, 77, 12_000, 8_050, 0x4000, 2300), WireEvent.Hit(77, 9, 240, 3, 12_345, 9_999),
+            WireEvent.Destroyed(9, 3), WireEvent.Capture(1, 55), WireEvent.ShellStopped(78, 4, 0, SnapshotQuantizer.MaxCoordinate, ShellStopCode.MapEdge),
+        ];
         var writer = new BattleEventsWriter(_buffer, 4321);
         foreach (var e in events)
         {
             Assert.True(writer.TryAdd(e));
         }
         var n = writer.Finish();
-        Assert.Equal(7 + 7 + 11 + 5 + 3, n);
+        Assert.Equal(7 + 19 + 19 + 5 + 3 + 16, n);
+        Assert.Equal("8402" + "E1100000" + "05", Convert.ToHexString(_buffer, 0, 7));
+        Assert.Equal("01" + "0300" + "4D000000" + "E02E0000" + "721F0000" + "0040" + "FC08", Convert.ToHexString(_buffer, 7, 19));
+        Assert.Equal("02" + "4D000000" + "0900" + "F000" + "0300" + "39300000" + "0F270000", Convert.ToHexString(_buffer, 26, 19));
+        Assert.Equal("05" + "4E000000" + "0400" + "00000000" + "FFFF0F00" + "02", Convert.ToHexString(_buffer, n - 16, 16));
         Assert.Equal(GameMessageReadResult.Ok, BattleEventsMessage.TryRead(_buffer.AsSpan(0, n), out var view));
         Assert.Equal(4321u, view.Tick);
-        Assert.Equal(4, view.Count);
+        Assert.Equal(5, view.Count);
+        Assert.True(BattleEventsMessage.TryMeasure(_buffer.AsSpan(0, n + 3), out var measured));
+        Assert.Equal(n, measured);
         var read = new List<WireEvent>();
         foreach (var e in view)
         {
@@ -119,16 +135,19 @@ public sealed class MessageRoundTripTests
 
         var full = new BattleEventsWriter(_buffer, 1);
         var added = 0;
-        while (full.TryAdd(WireEvent.Hit(1, 2, 3, 4)))
+        while (full.TryAdd(WireEvent.Hit(1, 2, 3, 4, 5, 6)))
         {
             added++;
         }
-        Assert.Equal((GameProtocol.MaxMessageBytes - BattleEventsMessage.FixedBytes) / 11, added);
+        Assert.Equal((GameProtocol.MaxMessageBytes - BattleEventsMessage.FixedBytes) / 19, added);
         Assert.True(full.Finish() <= GameProtocol.MaxMessageBytes);
         Assert.Equal(GameMessageReadResult.Ok, BattleEventsMessage.TryRead(_buffer.AsSpan(0, full.Finish()), out _));
 
+        _buffer[BattleEventsMessage.FixedBytes + 11 + 3] = 0x10; // x past the coordinate range
+        Assert.Equal(GameMessageReadResult.BadValue, BattleEventsMessage.TryRead(_buffer.AsSpan(0, full.Finish()), out _));
         _buffer[BattleEventsMessage.FixedBytes] = 9; // unknown kind
         Assert.Equal(GameMessageReadResult.BadValue, BattleEventsMessage.TryRead(_buffer.AsSpan(0, full.Finish()), out _));
+        Assert.False(BattleEventsMessage.TryMeasure(_buffer.AsSpan(0, full.Finish()), out _));
     }
 
     [Fact]
@@ -146,7 +165,7 @@ public sealed class MessageRoundTripTests
         Assert.Equal(GameMessageReadResult.BadValue, BattleEndMessage.TryRead(_buffer.AsSpan(0, n), out _));
 
         n = BattleEndMessage.Write(_buffer, BattleEndMessage.Draw, BattleEndReasonCode.Time, []);
-        Assert.Equal("85" + "01" + "FF" + "03" + "00", Convert.ToHexString(_buffer, 0, n));
+        Assert.Equal("85" + "02" + "FF" + "03" + "00", Convert.ToHexString(_buffer, 0, n));
         Assert.Equal(GameMessageReadResult.Ok, BattleEndMessage.TryRead(_buffer.AsSpan(0, n), out var draw));
         Assert.True(draw.IsDraw);
 
@@ -161,14 +180,18 @@ public sealed class MessageRoundTripTests
     public void Snapshot_part_round_trips()
     {
         var data = new byte[] { 1, 2, 3 };
-        var n = SnapshotMessage.WritePart(_buffer, 100, 3, 1, 2, data);
-        Assert.Equal("8301" + "64000000" + "03" + "11" + "010203", Convert.ToHexString(_buffer, 0, n));
+        var n = SnapshotMessage.WritePart(_buffer, 100, 3, 1, 2, data, inputAck: 0x0A0B0C0D);
+        Assert.Equal("8302" + "64000000" + "03" + "11" + "0D0C0B0A" + "010203", Convert.ToHexString(_buffer, 0, n));
         Assert.Equal(GameMessageReadResult.Ok, SnapshotMessage.TryRead(_buffer.AsSpan(0, n), out var part));
         Assert.Equal(100u, part.Tick);
         Assert.Equal(97u, part.BaselineTick);
         Assert.Equal(1, part.PartIndex);
         Assert.Equal(2, part.PartCount);
+        Assert.Equal(0x0A0B0C0Du, part.InputAck);
         Assert.Equal(data, part.Data.ToArray());
+        SnapshotMessage.SetInputAck(_buffer.AsSpan(0, n), 7);
+        Assert.Equal(GameMessageReadResult.Ok, SnapshotMessage.TryRead(_buffer.AsSpan(0, n), out part));
+        Assert.Equal(7u, part.InputAck);
         _buffer[7] = 0x01; // part 0 of 2 must be full-size
         Assert.Equal(GameMessageReadResult.BadLength, SnapshotMessage.TryRead(_buffer.AsSpan(0, n), out _));
         _buffer[7] = 0x20; // index 2 of 1
@@ -180,11 +203,12 @@ public sealed class MessageRoundTripTests
     {
         Assert.Equal(GameMessageReadResult.TooShort, GameProtocol.ReadHeader([3], out _));
         Assert.Equal(GameMessageReadResult.UnknownType, GameProtocol.ReadHeader([0x7F, 1], out _));
-        Assert.Equal(GameMessageReadResult.UnsupportedVersion, GameProtocol.ReadHeader([3, 2], out _));
+        Assert.Equal(GameMessageReadResult.UnsupportedVersion, GameProtocol.ReadHeader([3, 1], out _));
+        Assert.Equal(GameMessageReadResult.UnsupportedVersion, GameProtocol.ReadHeader([3, 3], out _));
         Assert.Equal(GameMessageReadResult.TooLarge, GameProtocol.ReadHeader(new byte[1201], out _));
-        Assert.Equal(GameMessageReadResult.Ok, GameProtocol.ReadHeader([0x85, 1], out var type));
+        Assert.Equal(GameMessageReadResult.Ok, GameProtocol.ReadHeader([0x85, 2], out var type));
         Assert.Equal(GameMessageType.BattleEnd, type);
-        Assert.Equal(GameMessageReadResult.WrongType, InputMessage.TryRead([0x01, 1, 0], out _));
+        Assert.Equal(GameMessageReadResult.WrongType, InputMessage.TryRead([0x01, 2, 0], out _));
         Assert.Equal(GameMessageReadResult.UnsupportedVersion, JoinQueueMessage.TryRead([0x01, 0, 0], out _));
     }
 }

@@ -11,7 +11,7 @@ public sealed class PlatoonMessageTests
     public void Invite_round_trips_and_bounds_the_name()
     {
         var n = new PlatoonInviteMessage("bob").WriteTo(_buffer);
-        Assert.Equal("050103" + "626F62", Convert.ToHexString(_buffer, 0, n));
+        Assert.Equal("050203" + "626F62", Convert.ToHexString(_buffer, 0, n));
         Assert.Equal(GameMessageReadResult.Ok, PlatoonInviteMessage.TryRead(_buffer.AsSpan(0, n), out var read));
         Assert.Equal("bob", read.UserName);
 
@@ -21,19 +21,19 @@ public sealed class PlatoonMessageTests
         Assert.Throws<ArgumentException>(() => new PlatoonInviteMessage(new string('a', 25)).WriteTo(_buffer));
         Assert.Throws<ArgumentException>(() => new PlatoonInviteMessage("ab").WriteTo(_buffer));
 
-        Assert.Equal(GameMessageReadResult.BadValue, PlatoonInviteMessage.TryRead([0x05, 1, 2, 0x61, 0x62], out _));
-        byte[] tooLong = [0x05, 1, 25, .. new byte[25]];
+        Assert.Equal(GameMessageReadResult.BadValue, PlatoonInviteMessage.TryRead([0x05, 2, 2, 0x61, 0x62], out _));
+        byte[] tooLong = [0x05, 2, 25, .. new byte[25]];
         Assert.Equal(GameMessageReadResult.BadValue, PlatoonInviteMessage.TryRead(tooLong, out _));
-        Assert.Equal(GameMessageReadResult.BadValue, PlatoonInviteMessage.TryRead([0x05, 1, 3, 0xFF, 0x61, 0x62], out _)); // not UTF-8
-        Assert.Equal(GameMessageReadResult.BadLength, PlatoonInviteMessage.TryRead([0x05, 1, 4, 0x61, 0x62, 0x63], out _));
-        Assert.Equal(GameMessageReadResult.BadLength, PlatoonInviteMessage.TryRead([0x05, 1], out _));
+        Assert.Equal(GameMessageReadResult.BadValue, PlatoonInviteMessage.TryRead([0x05, 2, 3, 0xFF, 0x61, 0x62], out _)); // not UTF-8
+        Assert.Equal(GameMessageReadResult.BadLength, PlatoonInviteMessage.TryRead([0x05, 2, 4, 0x61, 0x62, 0x63], out _));
+        Assert.Equal(GameMessageReadResult.BadLength, PlatoonInviteMessage.TryRead([0x05, 2], out _));
     }
 
     [Fact]
     public void Answer_round_trips_and_rejects_a_bad_flag_or_leader()
     {
         var n = new PlatoonAnswerMessage(0x0102, true).WriteTo(_buffer);
-        Assert.Equal("0601" + "0201000000000000" + "01", Convert.ToHexString(_buffer, 0, n));
+        Assert.Equal("0602" + "0201000000000000" + "01", Convert.ToHexString(_buffer, 0, n));
         Assert.Equal(GameMessageReadResult.Ok, PlatoonAnswerMessage.TryRead(_buffer.AsSpan(0, n), out var read));
         Assert.Equal(new PlatoonAnswerMessage(0x0102, true), read);
         _buffer[10] = 2;
@@ -47,12 +47,12 @@ public sealed class PlatoonMessageTests
     public void Leave_and_kick_round_trip()
     {
         var n = PlatoonLeaveMessage.Write(_buffer);
-        Assert.Equal("0701", Convert.ToHexString(_buffer, 0, n));
+        Assert.Equal("0702", Convert.ToHexString(_buffer, 0, n));
         Assert.Equal(GameMessageReadResult.Ok, PlatoonLeaveMessage.TryRead(_buffer.AsSpan(0, n)));
-        Assert.Equal(GameMessageReadResult.BadLength, PlatoonLeaveMessage.TryRead([0x07, 1, 0]));
+        Assert.Equal(GameMessageReadResult.BadLength, PlatoonLeaveMessage.TryRead([0x07, 2, 0]));
 
         n = new PlatoonKickMessage(7).WriteTo(_buffer);
-        Assert.Equal("0801" + "0700000000000000", Convert.ToHexString(_buffer, 0, n));
+        Assert.Equal("0802" + "0700000000000000", Convert.ToHexString(_buffer, 0, n));
         Assert.Equal(GameMessageReadResult.Ok, PlatoonKickMessage.TryRead(_buffer.AsSpan(0, n), out var kick));
         Assert.Equal(7, kick.UserId);
         Assert.Equal(GameMessageReadResult.WrongType, PlatoonLeaveMessage.TryRead(_buffer.AsSpan(0, n)));
@@ -72,7 +72,7 @@ public sealed class PlatoonMessageTests
             ]);
         var n = message.WriteTo(_buffer);
         Assert.Equal(PlatoonUpdateMessage.FixedBytes + 3 * PlatoonMemberEntry.FixedBytes + 3 + 24 + 2, n);
-        Assert.Equal("8601" + "00" + "04" + "03" + "0500000000000000" + "03" + "0500000000000000" + "01" + "03" + "616E6E",
+        Assert.Equal("8602" + "00" + "04" + "03" + "0500000000000000" + "03" + "0500000000000000" + "01" + "03" + "616E6E",
             Convert.ToHexString(_buffer, 0, PlatoonUpdateMessage.FixedBytes + 13));
         Assert.Equal(GameMessageReadResult.Ok, PlatoonUpdateMessage.TryRead(_buffer.AsSpan(0, n), out var read));
         Assert.NotNull(read);
@@ -85,7 +85,7 @@ public sealed class PlatoonMessageTests
     public void An_empty_disbanded_update_is_fourteen_bytes()
     {
         var n = new PlatoonUpdateMessage(PlatoonUpdateKind.Disbanded, PlatoonResultCode.Ok, PlatoonUpdateFlags.None, 0, []).WriteTo(_buffer);
-        Assert.Equal("8601" + "02" + "00" + "00" + "0000000000000000" + "00", Convert.ToHexString(_buffer, 0, n));
+        Assert.Equal("8602" + "02" + "00" + "00" + "0000000000000000" + "00", Convert.ToHexString(_buffer, 0, n));
         Assert.Equal(GameMessageReadResult.Ok, PlatoonUpdateMessage.TryRead(_buffer.AsSpan(0, n), out var read));
         Assert.Empty(read!.Members);
     }
@@ -136,6 +136,6 @@ public sealed class PlatoonMessageTests
     {
         var n = new PlatoonUpdateMessage(PlatoonUpdateKind.Update, PlatoonResultCode.Ok, PlatoonUpdateFlags.None, 5,
             [new PlatoonMemberEntry(5, PlatoonMemberFlags.Ready, "ann"), new PlatoonMemberEntry(6, PlatoonMemberFlags.None, "bob")]).WriteTo(_buffer);
-        Assert.Equal("86010000000500000000000000020500000000000000010361" + "6E6E0600000000000000000362" + "6F62", Convert.ToHexString(_buffer, 0, n));
+        Assert.Equal("86020000000500000000000000020500000000000000010361" + "6E6E0600000000000000000362" + "6F62", Convert.ToHexString(_buffer, 0, n));
     }
 }

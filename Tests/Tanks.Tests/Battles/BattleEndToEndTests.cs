@@ -91,6 +91,62 @@ public sealed class BattleEndToEndTests(BattleStack shared)
     }
 
     [Fact]
+    public async Task A_battle_start_brings_the_definition_of_its_map_and_classes_and_the_input_ack_follows_the_inputs()
+    {
+        var (a, _) = await shared.NewPlayerAsync();
+        var (b, _) = await shared.NewPlayerAsync();
+        using var _a = a;
+        using var _b = b;
+        await a.Game.JoinQueueAsync(TankClassCodes.Light);
+        await b.Game.JoinQueueAsync(TankClassCodes.Heavy);
+        var start = await a.Game.WaitForBattleStartAsync(timeout: TimeSpan.FromSeconds(15));
+
+        // The map a client draws and the class stats it predicts with are the battle's own, value for value.
+        var definition = start.Definition;
+        Assert.Same(definition, a.Game.Definition);
+        Assert.Equal(BattleDefinitionMessage.Hash(Body(definition)), start.DefinitionHash);
+        var map = BuiltInMaps.Load(start.MapId);
+        var received = definition.ToMap();
+        Assert.Equal((map.Name, map.Width, map.Height, map.Base), (received.Name, received.Width, received.Height, received.Base));
+        Assert.Equal(map.Obstacles, received.Obstacles);
+        Assert.Equal(map.Spawns, received.Spawns);
+        Assert.Equal(TankClasses.All(), definition.ToTankClasses());
+        Assert.Equal(start.TickRate, definition.Rules.TickRate);
+        Assert.Equal(BattleRules.Default.CapturePoints, definition.ToRules().CapturePoints);
+        var startB = await b.Game.WaitForBattleStartAsync(timeout: TimeSpan.FromSeconds(15));
+        Assert.Equal(start.DefinitionHash, startB.DefinitionHash);
+
+        // The input ack: 0 before any input; then it follows the inputs sent, never ahead of them, never going back.
+        await WaitAsync(() => a.Game.LatestTick is not null, "the first snapshot");
+        Assert.Equal(0u, a.Game.LatestInputAck);
+        var seen = new List<uint>();
+        for (var round = 0; round < 3; round++)
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                a.Game.SendInput(0, 0.5f, 0, fire: false);
+            }
+
+            var sent = a.Game.LastInputSequence;
+            Assert.Equal((uint)(5 * (round + 1)), sent);
+            // The gateway keeps the newest input of a tick: this round's last one is applied, the earlier ones superseded.
+            await WaitAsync(() => a.Game.LatestInputAck == sent, $"the ack of input {sent}");
+            seen.Add(a.Game.LatestInputAck);
+        }
+
+        Assert.Equal([5u, 10u, 15u], seen);
+        a.Game.Leave();
+        b.Game.Leave();
+
+        static byte[] Body(BattleDefinition d)
+        {
+            var body = new byte[BattleDefinitionMessage.BodySize(d)];
+            BattleDefinitionMessage.WriteBody(d, body);
+            return body;
+        }
+    }
+
+    [Fact]
     public async Task A_queued_player_hears_its_status_about_once_a_second_and_can_leave_the_queue()
     {
         var (a, _) = await shared.NewPlayerAsync();
@@ -149,18 +205,25 @@ public sealed class BattleEndToEndTests(BattleStack shared)
     }
 
     [Fact]
-    public async Task A_JoinQueue_of_another_protocol_version_is_counted_as_an_invalid_join_queue()
+    public async Task A_version_1_JoinQueue_is_answered_with_ProtocolError_and_counted_as_an_invalid_join_queue()
     {
         var (a, _) = await shared.NewPlayerAsync();
         using var _a = a;
         const string sample = "tanks_udp_game_messages_total{type=\"join_queue\",result=\"invalid\"}";
         var before = await shared.Udp.MetricAsync(sample) ?? 0;
         var unknownBefore = await shared.Udp.MetricAsync("tanks_udp_game_messages_total{type=\"unknown\",result=\"invalid\"}") ?? 0;
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<ProtocolErrorMessage>();
+        a.Game.ProtocolErrorReceived += errors.Enqueue;
 
-        var payload = new byte[JoinQueueMessage.Size];
-        new JoinQueueMessage(TankClassCodes.Medium).WriteTo(payload);
-        payload[1] = GameProtocol.Version + 1;
-        a.Udp.SendPayload(payload);
+        // A version 1 client's JoinQueue, byte for byte: 01 01 class.
+        a.Udp.SendPayload([0x01, 0x01, TankClassCodes.Medium]);
+
+        // The old client hears why nothing happens: 8F 02 01 (this server speaks version 2; unsupported version).
+        await WaitAsync(() => !errors.IsEmpty, "the ProtocolError answer");
+        Assert.Equal(new ProtocolErrorMessage(2, ProtocolErrorCode.UnsupportedVersion), Assert.Single(errors));
+        Assert.Null(a.Game.ProtocolError); // the server speaks this SDK's version: the SDK's own requests still work
+        Assert.Equal(QueueState.Queued, (await a.Game.JoinQueueAsync(TankClassCodes.Medium)).State);
+        await a.Game.LeaveQueueAsync();
 
         // Counters only grow: wait (bounded) for this one message, then hold both counts exact.
         await Eventually.UntilAsync(async () => await shared.Udp.MetricAsync(sample) > before ? "counted" : null);

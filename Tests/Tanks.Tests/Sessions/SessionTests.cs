@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using Tanks.Game;
 using Tanks.Grains.Interfaces;
 using Tanks.Grains.Interfaces.Models;
 using Tanks.Grains.Interfaces.Sessions;
@@ -94,14 +95,35 @@ public sealed class SessionTests(AccountsCluster fixture)
         Assert.NotNull(info);
         Assert.Equal([names[0], names[1]], info.Assignment.Players.Select(p => p.UserName).Order().SequenceEqual(names.Order()) ? names : []);
 
-        // Scripted inputs: both drive forward, turn a little and fire at every tick until the end.
+        // The battle's definition: its map and the class table, value for value.
+        var definitionData = await session.GetDefinitionAsync();
+        Assert.NotNull(definitionData);
+        var definitionParts = new Tanks.Protocol.Game.BattleDefinitionAssembler();
+        Tanks.Protocol.Game.BattleDefinition? definition = null;
+        foreach (var part in definitionData.Messages)
+        {
+            Assert.Equal(Tanks.Protocol.Game.GameMessageReadResult.Ok, definitionParts.Receive(part, out definition, out var hash));
+            Assert.Equal(definitionData.Hash, hash);
+        }
+
+        Assert.NotNull(definition);
+        var map = BuiltInMaps.Load(info.Assignment.MapId);
+        Assert.Equal((map.Name, map.Width, map.Height), (definition.MapName, definition.Width, definition.Height));
+        Assert.Equal(map.Obstacles.Length, definition.Obstacles.Count);
+        Assert.Equal(TankClasses.All().Select(c => (c.Name, c.ShellSpeed, c.HitPoints)), definition.Classes.Select(c => (c.Name, c.ShellSpeed, c.HitPoints)));
+        Assert.Equal(20, definition.Rules.TickRate);
+
+        // Scripted inputs: both drive forward, turn a little and fire at every tick until the end; each batch's inputs
+        // carry the next sequence number.
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        uint sequence = 0;
         while (!observer.Ended.Task.IsCompleted && !timeout.IsCancellationRequested)
         {
+            sequence++;
             await session.SubmitInputsAsync(new InputBatch(
             [
-                new PlayerInput(ids[0], 1f, 0.2f, 0.5f, true, 1),
-                new PlayerInput(ids[1], 1f, -0.2f, 3.6f, true, 1),
+                new PlayerInput(ids[0], 1f, 0.2f, 0.5f, true, sequence),
+                new PlayerInput(ids[1], 1f, -0.2f, 3.6f, true, sequence),
             ]));
             await Task.Delay(50);
         }
@@ -128,17 +150,48 @@ public sealed class SessionTests(AccountsCluster fixture)
         Assert.NotEmpty(ticks);
         Assert.Equal(Enumerable.Range(ticks[0], summary.Ticks - ticks[0] + 1), ticks);
         var state = new Tanks.Protocol.Snapshots.WorldState();
-        foreach (var frame in observer.Frames)
+        var applied = new uint[2];
+        foreach (var frame in observer.Frames.OrderBy(f => f.Tick))
         {
             Assert.Equal(Tanks.Protocol.Snapshots.SnapshotReadResult.Ok, Tanks.Protocol.Snapshots.WorldState.TryRead(frame.State, state));
             Assert.Equal((uint)frame.Tick, state.Tick);
             Assert.Equal(2, state.Tanks.Length);
+            // The input ack: per tank the newest sequence applied, never going back, never ahead of what was sent.
+            for (ushort tank = 0; tank < 2; tank++)
+            {
+                var last = state.LastInputOf(tank);
+                Assert.InRange(last, applied[tank], sequence);
+                applied[tank] = last;
+            }
         }
+
+        Assert.All(applied, a => Assert.True(a > 1, $"the last frame reflects input {a} of {sequence} sent"));
 
         // Fire was pressed: some frames carry a BattleEvents message with the shots.
         var withEvents = observer.Frames.Where(f => f.Events.Length > 0).ToList();
         Assert.NotEmpty(withEvents);
         Assert.All(withEvents, f => Assert.Equal(Tanks.Protocol.Game.GameMessageType.BattleEvents, (Tanks.Protocol.Game.GameMessageType)f.Events[0]));
+        // Each shot carries its launch record: inside the map, at the speed of the shooter's class.
+        var shellSpeeds = info.Assignment.Players.ToDictionary(p => p.Slot, p => TankClasses.All().Single(c => c.Name == p.TankClass).ShellSpeed);
+        var shots = 0;
+        foreach (var frame in withEvents)
+        {
+            Assert.True(Tanks.Protocol.Game.BattleEventsMessage.TryMeasure(frame.Events, out var length));
+            Assert.Equal(frame.Events.Length, length);
+            Assert.Equal(Tanks.Protocol.Game.GameMessageReadResult.Ok, Tanks.Protocol.Game.BattleEventsMessage.TryRead(frame.Events, out var view));
+            foreach (var e in view)
+            {
+                if (e.Kind == Tanks.Protocol.Game.WireEventKind.Shot)
+                {
+                    shots++;
+                    Assert.InRange(e.X, 0, (int)(map.Width * 100));
+                    Assert.InRange(e.Y, 0, (int)(map.Height * 100));
+                    Assert.Equal(Tanks.Protocol.Snapshots.SnapshotQuantizer.Speed(shellSpeeds[e.Shooter]), e.Speed);
+                }
+            }
+        }
+
+        Assert.True(shots > 0);
 
         // Results in both accounts; the registry freed both players.
         for (var i = 0; i < 2; i++)
