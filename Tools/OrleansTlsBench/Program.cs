@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tanks.Grains;
 using Tanks.Grains.Interfaces;
+using Tanks.Measurement;
 using Tanks.ServiceDefaults;
 
 // What Orleans TLS costs a gateway's grain call: one silo and one external client (as Gateway.Tcp/Udp are) on real
@@ -100,7 +101,7 @@ async Task RunAsync(string label, OrleansTlsOptions options)
     wall.Stop();
     var cpuPerCall = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / calls;
 
-    Console.WriteLine($"{label}: round trip mean {samples.Average():F1} µs, p50 {samples[sequential / 2]:F1} µs, p99 {samples[(int)(sequential * 0.99)]:F1} µs; "
+    Console.WriteLine($"{label}: round trip mean {samples.Average():F1} µs, p50 {Percentile.NearestRank(samples, 50):F1} µs, p99 {Percentile.NearestRank(samples, 99):F1} µs; "
         + $"{inFlight} in flight: {calls / wall.Elapsed.TotalSeconds:F0} calls/s, {cpuPerCall:F1} µs CPU per call (silo + client)");
 
     await client.StopAsync();
