@@ -1,3 +1,5 @@
+using Tanks.Measurement;
+
 namespace Tanks.LoadTest;
 
 /// <summary>One process's CPU over the measured window, or why it is missing.</summary>

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using Tanks.Measurement;
+using static Tanks.Measurement.ToolCommandLine;
 
 namespace Tanks.LoadTest;
 
@@ -10,7 +12,7 @@ namespace Tanks.LoadTest;
 public static class LoadCommand
 {
     public const int Passed = 0;
-    public const int Fatal = 1;
+    public const int Fatal = ToolCommandLine.Fatal;
     public const int ThresholdBroken = 2;
 
     public static async Task<int> RunAsync(string[] args)
@@ -70,16 +72,14 @@ public static class LoadCommand
 
         var exit = Fatal;
         root.Subcommands.Add(CurveCommand.Create(code => exit = code));
-        root.SetAction(async (parse, cancellationToken) =>
-        {
-            LoadOptions options;
-            try
+        root.SetAction(async (parse, cancellationToken) => exit = await ToolCommandLine.RunAsync(
+            () =>
             {
-                var (host, port) = ParseEndpoint(parse.GetValue(tcp)!);
+                var (host, port) = ToolCommandLine.ParseEndpoint(parse.GetValue(tcp)!);
                 var reportPath = parse.GetValue(report)
                     ?? Path.Combine("load", $"loadtest-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}.json");
                 var durationSeconds = Positive(parse.GetValue(duration), "--duration");
-                options = new LoadOptions
+                return new LoadOptions
                 {
                     TcpHost = host,
                     TcpPort = port,
@@ -108,58 +108,19 @@ public static class LoadCommand
                         RejoinTimeoutSeconds = Positive(parse.GetValue(rejoinTimeout), "--rejoin-timeout"),
                     },
                 };
-            }
-            catch (ArgumentException ex)
-            {
-                await Console.Error.WriteLineAsync($"error: {ex.Message}");
-                exit = Fatal;
-                return exit;
-            }
-
-            try
+            },
+            async options =>
             {
                 var result = await new LoadDriver(options).RunAsync(cancellationToken);
                 result.Print();
                 result.Write(options);
-                exit = ExitCodeOf(result);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                await Console.Error.WriteLineAsync($"fatal: {ex}");
-                exit = Fatal;
-            }
-
-            return exit;
-        });
-
-        var parsed = root.Parse(args);
-        if (parsed.Errors.Count > 0)
-        {
-            foreach (var error in parsed.Errors)
-            {
-                await Console.Error.WriteLineAsync($"error: {error.Message}");
-            }
-
-            return Fatal;
-        }
-
-        var code = await parsed.InvokeAsync();
-        return parsed.Action is System.CommandLine.Help.HelpAction ? code : exit;
+                return ExitCodeOf(result);
+            }));
+        return await ToolCommandLine.InvokeAsync(root, args, () => exit);
     }
 
     /// <summary>The verdict: <see cref="Passed"/> if every threshold held (trouble limits included), else <see cref="ThresholdBroken"/>.</summary>
     public static int ExitCodeOf(LoadResult result) => result.Breaches.Count == 0 ? Passed : ThresholdBroken;
-
-    public static (string Host, int Port) ParseEndpoint(string value)
-    {
-        var colon = value.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(value.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
-        {
-            throw new ArgumentException($"'{value}' is not host:port");
-        }
-
-        return (value[..colon], port);
-    }
 
     private static double Warmup(double value, double duration) => value >= 0 && value < duration
         ? value
@@ -171,7 +132,4 @@ public static class LoadCommand
         var twice = targets.GroupBy(t => t.Name).FirstOrDefault(g => g.Count() > 1);
         return twice is null ? targets : throw new ArgumentException($"--metrics names '{twice.Key}' twice");
     }
-
-    private static T Positive<T>(T value, string name) where T : System.Numerics.INumber<T>
-        => value > T.Zero ? value : throw new ArgumentException($"{name} must be positive");
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Tanks.Client.Netcode;
+using Tanks.Measurement;
 
 namespace Tanks.LoadTest;
 

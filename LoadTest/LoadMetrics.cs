@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Tanks.Measurement;
 
 namespace Tanks.LoadTest;
 
@@ -10,14 +11,14 @@ namespace Tanks.LoadTest;
 public sealed class LoadMetrics
 {
     private readonly ConcurrentDictionary<string, long> _errors = new(StringComparer.Ordinal);
-    private Histogram _interArrivalWindow = new();
+    private LatencyHistogram _interArrivalWindow = new();
     private volatile bool _measuring;
 
-    public Histogram Login { get; } = new();
-    public Histogram Register { get; } = new();
-    public Histogram Handshake { get; } = new();
-    public Histogram InterArrival { get; } = new();
-    public Histogram FireToShot { get; } = new();
+    public LatencyHistogram Login { get; } = new();
+    public LatencyHistogram Register { get; } = new();
+    public LatencyHistogram Handshake { get; } = new();
+    public LatencyHistogram InterArrival { get; } = new();
+    public LatencyHistogram FireToShot { get; } = new();
     public TroubleMetrics Trouble { get; } = new();
 
     public long Logins;
@@ -87,7 +88,7 @@ public sealed class LoadMetrics
     }
 
     /// <summary>Takes the inter-arrival samples of the last window (the reporter calls this once a second).</summary>
-    public Histogram TakeInterArrivalWindow() => Interlocked.Exchange(ref _interArrivalWindow, new Histogram());
+    public LatencyHistogram TakeInterArrivalWindow() => Interlocked.Exchange(ref _interArrivalWindow, new LatencyHistogram());
 
     /// <summary>The whole-run traffic counters now.</summary>
     public Traffic TakeTraffic() => new(

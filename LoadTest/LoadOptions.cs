@@ -1,3 +1,5 @@
+using Tanks.Measurement;
+
 namespace Tanks.LoadTest;
 
 /// <summary>The knobs of one load run (from the command line, see <see cref="LoadCommand"/>).</summary>

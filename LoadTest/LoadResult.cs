@@ -2,12 +2,13 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Spectre.Console;
+using Tanks.Measurement;
 
 namespace Tanks.LoadTest;
 
 public sealed record LatencySummary(long Count, double P50Ms, double P95Ms, double P99Ms, double MaxMs)
 {
-    public static LatencySummary Of(Histogram h) =>
+    public static LatencySummary Of(LatencyHistogram h) =>
         new(h.Count, Round(h.PercentileMs(50)), Round(h.PercentileMs(95)), Round(h.PercentileMs(99)), Round(h.MaxMs));
 
     internal static double Round(double v) => Math.Round(v, 2);

@@ -2,32 +2,16 @@ namespace Tanks.LoadTest;
 
 /// <summary>
 /// The plot beside the report: connected bots, bots in battle and (if any) bots starved of snapshots (left axis), p99 snapshot inter-arrival per second and
-/// the tick period (right axis), the warmup's end as a vertical line (the timeline covers the whole run). ScottPlot (PNG or SVG by the path's extension); if its native Skia library cannot load,
-/// the hand-written <see cref="SvgPlot"/> is written instead (as .svg).
+/// the tick period (right axis), the warmup's end as a vertical line (the timeline covers the whole run). ScottPlot, PNG or SVG by the path's extension
+/// (both drawn by its Skia backend, whose native library ships with the tool: SkiaSharp.NativeAssets.Linux.NoDependencies).
 /// </summary>
 public static class RunPlot
 {
-    /// <summary>Writes the plot; returns the path actually written.</summary>
-    public static string Write(string path, IReadOnlyList<TimelinePoint> points, RunSummary run)
-    {
-        try
-        {
-            Render(path, points, run);
-            return path;
-        }
-        catch (Exception ex) when (ex is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException)
-        {
-            var svg = Path.ChangeExtension(path, ".svg");
-            Console.Error.WriteLine($"plot: ScottPlot's native Skia failed ({ex.GetType().Name}); writing a plain SVG to {svg}");
-            File.WriteAllText(svg, SvgPlot.Render(points, run));
-            return svg;
-        }
-    }
-
     /// <summary>Image size in pixels (the legend row below the axes included).</summary>
     public const int Width = 900, Height = 500;
 
-    private static void Render(string path, IReadOnlyList<TimelinePoint> points, RunSummary run)
+    /// <summary>Writes the plot; returns its path.</summary>
+    public static string Write(string path, IReadOnlyList<TimelinePoint> points, RunSummary run)
     {
         var plot = Build(points, run);
         if (Path.GetExtension(path).Equals(".svg", StringComparison.OrdinalIgnoreCase))
@@ -38,6 +22,8 @@ public static class RunPlot
         {
             plot.SavePng(path, Width, Height);
         }
+
+        return path;
     }
 
     /// <summary>The plot, not yet rendered (tests look at where its parts land).</summary>

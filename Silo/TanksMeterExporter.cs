@@ -6,6 +6,14 @@ using Tanks.Grains.Sessions;
 
 namespace Tanks.Silo;
 
+// Why a bridge and not a library adapter (checked against prometheus-net 8.2.1 and OpenTelemetry's exporter):
+// - prometheus-net's MeterAdapter publishes every Counter<T> as a gauge, names it "<meter>_<instrument>" (no _total),
+//   takes one bucket layout per instrument from a callback and expires idle series; the rules in monitoring/, the
+//   dashboards and MetricCatalog need these names, counter types, buckets and the series at zero from the first scrape.
+// - OpenTelemetry.Exporter.Prometheus is served only as a prerelease (1.20.1-beta.1) and would be a second exporter beside
+//   prometheus-net's /metrics (process_*, dotnet_* and the gateways' metrics, which the same rules read); one endpoint
+//   for both means moving all of them, and renaming what OpenTelemetry names differently (unit suffixes).
+
 /// <summary>
 /// Exports the grains' "Tanks" meter as proper Prometheus counters (<c>tanks_accounts_registered_total</c>,
 /// <c>tanks_logins_total{result}</c>). prometheus-net's generic meter adapter would publish them as gauges

@@ -226,7 +226,7 @@ public sealed class HelmChartTests
         Assert.Contains("lookup \"v1\" \"Secret\"", template);
 
         // values.yaml: no secret material, only the names of existing Secrets (empty by default).
-        var values = Y.Map(MiniYaml.Load(Repo.Read("helm", "tanks", "values.yaml")));
+        var values = Y.Map(Yaml.Load(Repo.Read("helm", "tanks", "values.yaml")));
         var offending = new List<string>();
         Walk(values, "", (path, value) =>
         {
@@ -368,7 +368,7 @@ public sealed class HelmChartTests
 
         var rule = ms.One("PrometheusRule", F);
         var groups = Y.SeqAt(rule.Doc, "spec.groups");
-        var file = Y.SeqAt(MiniYaml.Load(Repo.Read("monitoring", "prometheus", "rules", "tanks.rules.yml")), "groups");
+        var file = Y.SeqAt(Yaml.Load(Repo.Read("monitoring", "prometheus", "rules", "tanks.rules.yml")), "groups");
         Assert.Equal(file.Count, groups.Count);
         Assert.Equal(AlertNames(file), AlertNames(groups));
         Assert.DoesNotContain(ms, m => m.Kind == "PersistentVolumeClaim");

@@ -65,7 +65,7 @@ public sealed class MonitoringTests
         var silent = new HashSet<string>();
         foreach (var file in Directory.GetFiles(Path.Combine(PromDir, "tests"), "*.yml"))
         {
-            foreach (var test in Y.SeqAt(MiniYaml.Load(File.ReadAllText(file)), "tests"))
+            foreach (var test in Y.SeqAt(Yaml.Load(File.ReadAllText(file)), "tests"))
             {
                 foreach (var check in Y.SeqAt(test, "alert_rule_test"))
                 {
@@ -172,10 +172,10 @@ public sealed class MonitoringTests
     [Fact]
     public void Grafana_provisioning_points_at_prometheus_and_the_dashboards_dir()
     {
-        var ds = Y.SeqAt(MiniYaml.Load(Repo.Read("monitoring", "grafana", "provisioning", "datasources", "prometheus.yml")), "datasources");
+        var ds = Y.SeqAt(Yaml.Load(Repo.Read("monitoring", "grafana", "provisioning", "datasources", "prometheus.yml")), "datasources");
         Assert.Equal("prometheus", Y.Str(ds.Single(), "type"));
         Assert.Equal("http://prometheus:9090", Y.Str(ds.Single(), "url"));
-        var providers = Y.SeqAt(MiniYaml.Load(Repo.Read("monitoring", "grafana", "provisioning", "dashboards", "tanks.yml")), "providers");
+        var providers = Y.SeqAt(Yaml.Load(Repo.Read("monitoring", "grafana", "provisioning", "dashboards", "tanks.yml")), "providers");
         Assert.Equal("/var/lib/grafana/dashboards/tanks", Y.Str(providers.Single(), "options.path"));
         var compose = Repo.Read("docker-compose.yml");
         Assert.Contains("./monitoring/grafana/dashboards/tanks-overview.json:/var/lib/grafana/dashboards/tanks/tanks-overview.json", compose);
@@ -184,7 +184,7 @@ public sealed class MonitoringTests
     [Fact]
     public void Prometheus_config_scrapes_the_three_processes_and_kubernetes_pods()
     {
-        var cfg = MiniYaml.Load(File.ReadAllText(Path.Combine(PromDir, "prometheus.yml")));
+        var cfg = Yaml.Load(File.ReadAllText(Path.Combine(PromDir, "prometheus.yml")));
         var jobs = Y.SeqAt(cfg, "scrape_configs").ToDictionary(j => Y.Str(j, "job_name")!, j => j);
         Assert.Equal("127.0.0.1:8080", Y.Str(jobs["tanks-silo"], "static_configs.0.targets.0"));
         Assert.Equal("127.0.0.1:8000", Y.Str(jobs["tanks-gateway-tcp"], "static_configs.0.targets.0"));
@@ -228,7 +228,7 @@ public sealed class MonitoringTests
     private sealed record Alert(string Name, string Expr, string? Severity, string? Runbook);
 
     private static IEnumerable<object?> RuleNodes() =>
-        Y.SeqAt(MiniYaml.Load(File.ReadAllText(RulesFile)), "groups").SelectMany(g => Y.SeqAt(g, "rules"));
+        Y.SeqAt(Yaml.Load(File.ReadAllText(RulesFile)), "groups").SelectMany(g => Y.SeqAt(g, "rules"));
 
     private static IEnumerable<Alert> Alerts() =>
         RuleNodes().Where(r => Y.Str(r, "alert") is not null)

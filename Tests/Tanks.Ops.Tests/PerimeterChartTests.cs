@@ -226,7 +226,7 @@ public sealed class PerimeterChartTests
     public void Compose_requires_a_redis_password_and_gives_it_to_every_client()
     {
         var text = Repo.Read("docker-compose.yml");
-        var services = Y.Map(Y.Map(MiniYaml.Load(text))["services"]);
+        var services = Y.Map(Y.Map(Yaml.Load(text))["services"]);
         const string required = "${TANKS_REDIS_PASSWORD:?";
         var redis = Y.Map(services["redis"]);
         Assert.Contains("redis-start.sh", string.Join(" ", Y.Seq(redis["command"]).Cast<string>()));

@@ -123,7 +123,7 @@ public sealed class RepoFilesTests
     [Fact]
     public void Compose_runs_the_whole_stack_from_the_repo_files()
     {
-        var compose = Y.Map(MiniYaml.Load(Repo.Read("docker-compose.yml")));
+        var compose = Y.Map(Yaml.Load(Repo.Read("docker-compose.yml")));
         var services = Y.Map(compose["services"]);
         Assert.Superset(new HashSet<string> { "redis", "silo1", "silo2", "gateway-tcp", "gateway-udp", "nginx", "prometheus", "grafana" }, services.Keys.ToHashSet());
         var text = Repo.Read("docker-compose.yml");
@@ -162,7 +162,7 @@ public sealed class RepoFilesTests
     [Fact]
     public void Compose_gateways_use_real_option_names_and_the_address_nginx_publishes()
     {
-        var services = Y.Map(Y.Map(MiniYaml.Load(Repo.Read("docker-compose.yml")))["services"]);
+        var services = Y.Map(Y.Map(Yaml.Load(Repo.Read("docker-compose.yml")))["services"]);
         var env = new Dictionary<string, Dictionary<string, object?>>();
         foreach (var name in new[] { "gateway-tcp", "gateway-udp" })
         {

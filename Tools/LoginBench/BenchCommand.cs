@@ -1,7 +1,9 @@
 using System.CommandLine;
+using static Tanks.Measurement.ToolCommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Tanks.Grains.Accounts;
+using Tanks.Measurement;
 
 namespace Tanks.LoginBench;
 
@@ -9,7 +11,7 @@ namespace Tanks.LoginBench;
 public static class BenchCommand
 {
     public const int Done = 0;
-    public const int Fatal = 1;
+    public const int Fatal = ToolCommandLine.Fatal;
     public const int Errors = 2;
 
     public static async Task<int> RunAsync(string[] args)
@@ -40,13 +42,11 @@ public static class BenchCommand
         };
 
         var exit = Fatal;
-        root.SetAction(async (parse, cancellationToken) =>
-        {
-            BenchOptions options;
-            try
+        root.SetAction(async (parse, cancellationToken) => exit = await ToolCommandLine.RunAsync(
+            () =>
             {
-                var (host, port) = ParseEndpoint(parse.GetValue(tcp)!);
-                options = new BenchOptions
+                var (host, port) = ToolCommandLine.ParseEndpoint(parse.GetValue(tcp)!);
+                return new BenchOptions
                 {
                     TcpHost = host,
                     TcpPort = port,
@@ -64,47 +64,11 @@ public static class BenchCommand
                     Argon2Iterations = InRange(parse.GetValue(iterations), 1, 10, "--argon2-iterations"),
                     RequestTimeout = TimeSpan.FromSeconds(InRange(parse.GetValue(timeout), 0.5, 120, "--timeout")),
                     ReportPath = parse.GetValue(report),
-                    CpuPids = ParsePids(parse.GetValue(cpuPid) ?? []),
+                    CpuPids = ToolCommandLine.ParsePids("--cpu-pid", parse.GetValue(cpuPid) ?? []),
                 };
-            }
-            catch (ArgumentException ex)
-            {
-                await Console.Error.WriteLineAsync($"error: {ex.Message}");
-                exit = Fatal;
-                return exit;
-            }
-
-            try
-            {
-                exit = parse.GetValue(hashOnly) ? HashOnly(options) : await RunBenchAsync(options, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                await Console.Error.WriteLineAsync("cancelled");
-                exit = Fatal;
-            }
-            catch (Exception ex)
-            {
-                await Console.Error.WriteLineAsync($"fatal: {ex}");
-                exit = Fatal;
-            }
-
-            return exit;
-        });
-
-        var parsed = root.Parse(args);
-        if (parsed.Errors.Count > 0)
-        {
-            foreach (var error in parsed.Errors)
-            {
-                await Console.Error.WriteLineAsync($"error: {error.Message}");
-            }
-
-            return Fatal;
-        }
-
-        var code = await parsed.InvokeAsync();
-        return parsed.Action is System.CommandLine.Help.HelpAction ? code : exit;
+            },
+            async options => parse.GetValue(hashOnly) ? HashOnly(options) : await RunBenchAsync(options, cancellationToken)));
+        return await ToolCommandLine.InvokeAsync(root, args, () => exit);
     }
 
     private static async Task<int> RunBenchAsync(BenchOptions options, CancellationToken cancellationToken)
@@ -226,41 +190,10 @@ public static class BenchCommand
                 + Inv($"{Environment.ProcessorCount} threads hashing at once: {hash.ParallelPerSecond:F1}/s"));
         }
 
-        Console.WriteLine(Inv($"median: hash {BenchMath.Median(results.Select(r => r.MedianMs)):F2} ms, ceiling {BenchMath.Median(results.Select(r => r.CeilingPerSecond)):F1}/s, ")
-            + Inv($"parallel {BenchMath.Median(results.Select(r => r.ParallelPerSecond)):F1}/s"));
+        Console.WriteLine(Inv($"median: hash {Percentile.Median(results.Select(r => r.MedianMs)):F2} ms, ceiling {Percentile.Median(results.Select(r => r.CeilingPerSecond)):F1}/s, ")
+            + Inv($"parallel {Percentile.Median(results.Select(r => r.ParallelPerSecond)):F1}/s"));
         return Done;
     }
-
-    public static (string Host, int Port) ParseEndpoint(string value)
-    {
-        var colon = value.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(value.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
-        {
-            throw new ArgumentException($"'{value}' is not host:port");
-        }
-
-        return (value[..colon], port);
-    }
-
-    private static List<(string Name, int Pid)> ParsePids(string[] values)
-    {
-        var list = new List<(string, int)>();
-        foreach (var value in values)
-        {
-            var eq = value.IndexOf('=');
-            if (eq <= 0 || !int.TryParse(value.AsSpan(eq + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid <= 0)
-            {
-                throw new ArgumentException($"--cpu-pid '{value}' is not name=pid");
-            }
-
-            list.Add((value[..eq], pid));
-        }
-
-        return list;
-    }
-
-    private static T InRange<T>(T value, T min, T max, string name) where T : System.Numerics.INumber<T>
-        => value >= min && value <= max ? value : throw new ArgumentException($"{name} must be within {min}..{max}");
 
     private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

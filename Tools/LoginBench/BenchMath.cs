@@ -1,41 +1,18 @@
+using Tanks.Measurement;
+
 namespace Tanks.LoginBench;
 
-/// <summary>Percentiles and medians over exact samples (a run has at most a few thousand logins per phase).</summary>
+/// <summary>Latency summaries over exact samples (a run has at most a few thousand logins per phase), rounded for the report.</summary>
 public static class BenchMath
 {
-    /// <summary>Nearest-rank percentile: the smallest sample with at least <paramref name="percent"/> % of the samples at or below it; 0 without samples.</summary>
-    public static double Percentile(IReadOnlyList<double> sorted, double percent)
-    {
-        if (sorted.Count == 0)
-        {
-            return 0;
-        }
-
-        var rank = (int)Math.Ceiling(percent / 100.0 * sorted.Count);
-        return sorted[Math.Clamp(rank - 1, 0, sorted.Count - 1)];
-    }
-
-    /// <summary>The median of any values (mean of the two middle ones for an even count); 0 without values.</summary>
-    public static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        if (sorted.Length == 0)
-        {
-            return 0;
-        }
-
-        var mid = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-    }
-
     public static LatencySummary Summarize(IEnumerable<double> millis)
     {
         var sorted = millis.Order().ToArray();
         return new LatencySummary(
             sorted.Length,
-            Round(Percentile(sorted, 50)),
-            Round(Percentile(sorted, 95)),
-            Round(Percentile(sorted, 99)),
+            Round(Percentile.NearestRank(sorted, 50)),
+            Round(Percentile.NearestRank(sorted, 95)),
+            Round(Percentile.NearestRank(sorted, 99)),
             Round(sorted.Length == 0 ? 0 : sorted[^1]),
             Round(sorted.Length == 0 ? 0 : sorted.Average()));
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Tanks.Measurement;
 
 namespace Tanks.LoginBench;
 
@@ -78,7 +79,7 @@ public sealed record MedianResult(
 {
     public static MedianResult Of(IReadOnlyList<RepeatResult> repeats)
     {
-        double M(Func<RepeatResult, double> figure) => BenchMath.Round(BenchMath.Median(repeats.Select(figure)));
+        double M(Func<RepeatResult, double> figure) => BenchMath.Round(Percentile.Median(repeats.Select(figure)));
         return new MedianResult(
             repeats.Count,
             M(r => r.Hash.MedianMs),

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Tanks.Grains.Accounts;
+using Tanks.Measurement;
 
 namespace Tanks.LoginBench;
 
@@ -36,7 +37,7 @@ public static class HashTiming
         double? faults = ThreadCpu.ProcessMinorFaults() is { } faultsAfter && faultsBefore is { } fb ? (faultsAfter - fb) / (double)samples : null;
 
         times.Sort();
-        var median = BenchMath.Median(times);
+        var median = Percentile.Median(times);
         var cores = Environment.ProcessorCount;
         return new HashResult(
             BenchMath.Round(median, 3),

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using Tanks.Client.Auth;
 using Tanks.Protocol.Auth;
+using Tanks.Measurement;
 
 namespace Tanks.LoginBench;
 
@@ -252,7 +253,7 @@ public sealed class LoginDriver(BenchOptions options)
             BenchMath.Round(okInWindow / options.Seconds, 1),
             BenchMath.Summarize(ok.Select(s => Millis(s.Scheduled, s.Answered))),
             BenchMath.Summarize(ok.Select(s => Millis(s.Started, s.Answered))),
-            BenchMath.Round(BenchMath.Percentile(measured.Where(i => !delayed[i]).Select(i => Millis(samples[i].Scheduled, samples[i].Started)).Order().ToArray(), 99)),
+            BenchMath.Round(Percentile.NearestRank(measured.Where(i => !delayed[i]).Select(i => Millis(samples[i].Scheduled, samples[i].Started)).Order().ToArray(), 99)),
             measured.Count(i => delayed[i]),
             peakInFlight,
             CountErrors(measured.Select(i => samples[i])),

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Tanks.Measurement;
+using static Tanks.Measurement.ToolCommandLine;
 
 namespace Tanks.MatchBench;
 
@@ -30,15 +32,13 @@ public static class BenchCommand
             players, api, silos, shards, concurrency, joins, seconds, warmupJoins, warmupSeconds, populateSeconds, byJoins, leavePercent, redis, json,
         };
 
-        var exit = 1;
-        root.SetAction(async (parse, cancellationToken) =>
-        {
-            BenchOptions options;
-            MatchApis.Api design;
-            try
+        var exit = ToolCommandLine.Fatal;
+        MatchApis.Api? design = null;
+        root.SetAction(async (parse, cancellationToken) => exit = await ToolCommandLine.RunAsync(
+            () =>
             {
                 design = MatchApis.Find(parse.GetValue(api)!) ?? throw new ArgumentException($"--api must be one of {string.Join(", ", MatchApis.All.Select(a => a.Name))}");
-                options = new BenchOptions
+                return new BenchOptions
                 {
                     Populations = ParsePopulations(parse.GetValue(players)!),
                     Api = design.Name,
@@ -56,44 +56,9 @@ public static class BenchCommand
                         ?? throw new ArgumentException("redis-server not found (apt-get install -y redis-server, or --redis-server PATH)"),
                     Json = parse.GetValue(json),
                 };
-            }
-            catch (ArgumentException ex)
-            {
-                await Console.Error.WriteLineAsync($"error: {ex.Message}");
-                return exit = 1;
-            }
-
-            try
-            {
-                exit = await RunAllAsync(options, design, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                await Console.Error.WriteLineAsync("cancelled");
-                exit = 1;
-            }
-            catch (Exception ex)
-            {
-                await Console.Error.WriteLineAsync($"fatal: {ex}");
-                exit = 1;
-            }
-
-            return exit;
-        });
-
-        var parsed = root.Parse(args);
-        if (parsed.Errors.Count > 0)
-        {
-            foreach (var error in parsed.Errors)
-            {
-                await Console.Error.WriteLineAsync($"error: {error.Message}");
-            }
-
-            return 1;
-        }
-
-        var code = await parsed.InvokeAsync();
-        return parsed.Action is System.CommandLine.Help.HelpAction ? code : exit;
+            },
+            options => RunAllAsync(options, design!, cancellationToken)));
+        return await ToolCommandLine.InvokeAsync(root, args, () => exit);
     }
 
     private static async Task<int> RunAllAsync(BenchOptions options, MatchApis.Api design, CancellationToken cancellationToken)
@@ -142,9 +107,6 @@ public static class BenchCommand
 
         return list.Count > 0 ? list : throw new ArgumentException("--players: give at least one population");
     }
-
-    private static T InRange<T>(T value, T min, T max, string name) where T : System.Numerics.INumber<T>
-        => value >= min && value <= max ? value : throw new ArgumentException($"{name} must be within {min}..{max}");
 
     private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Tanks.Measurement;
 
 namespace Tanks.MatchBench;
 
@@ -65,8 +66,8 @@ public sealed record BenchRow(
             Round(writes / joins),
             Round(writes == 0 ? 0 : bytes / writes),
             Round((after.WriteMicros - before.WriteMicros) / joins),
-            Round(Percentile(sorted, 50)),
-            Round(Percentile(sorted, 99)),
+            Round(Percentile.NearestRank(sorted, 50)),
+            Round(Percentile.NearestRank(sorted, 99)),
             Round(sorted.Length == 0 ? 0 : sorted[^1]),
             Round(serialJoinMs),
             slow.Length,
@@ -80,10 +81,6 @@ public sealed record BenchRow(
             LoadAverage(),
             notes.Count == 0 ? null : string.Join("; ", notes));
     }
-
-    /// <summary>Nearest rank: the smallest sample with at least <paramref name="percent"/> % of the samples at or below it.</summary>
-    public static double Percentile(IReadOnlyList<double> sorted, double percent)
-        => sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(percent / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
 
     private static double Round(double value)
         => double.IsFinite(value) ? Math.Round(value, value >= 100 ? 0 : value >= 1 ? 1 : 3) : 0;

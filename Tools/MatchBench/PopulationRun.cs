@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Tanks.Game;
+using Tanks.Measurement;
 
 namespace Tanks.MatchBench;
 
@@ -139,7 +140,7 @@ public sealed class PopulationRun(BenchOptions options, MatchApis.Api api, int p
         }
 
         churn.AddIdle(players.Skip(joined));
-        return BenchRow.Percentile([.. times.Order()], 50);
+        return Percentile.NearestRank([.. times.Order()], 50);
     }
 
     private static async Task<MatchStats?> TryStatsAsync(IMatchmaking matchmaking)

@@ -1,9 +1,11 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tanks.Grains;
 using Tanks.Grains.Interfaces;
+using Tanks.Measurement;
 using Tanks.ServiceDefaults;
 
 // What Orleans TLS costs a gateway's grain call: one silo and one external client (as Gateway.Tcp/Udp are) on real
@@ -11,26 +13,46 @@ using Tanks.ServiceDefaults;
 // trip; calls kept in flight give the throughput of one client connection. Each mode runs in a fresh silo and client.
 // The modes alternate for a few rounds (off, on, off, on, ...) so a busy machine's drift hits both alike.
 // Usage: dotnet run -c Release --project Tools/OrleansTlsBench -- [sequential calls=20000] [in flight=64] [seconds=5] [rounds=3]
-var sequential = args.Length > 0 ? int.Parse(args[0]) : 20_000;
-var inFlight = args.Length > 1 ? int.Parse(args[1]) : 64;
-var seconds = args.Length > 2 ? double.Parse(args[2]) : 5;
-var rounds = args.Length > 3 ? int.Parse(args[3]) : 3;
-
-var dir = Directory.CreateTempSubdirectory("tanks-tls-bench-").FullName;
-using var ca = OrleansTlsTestAuthority.Create("tanks-bench-ca");
-using var member = ca.Issue("tanks-bench-member");
-var tls = ca.WriteMember(member, dir);
-
-Console.WriteLine($"grain call IUserGrain.GetProfileAsync over loopback; {Environment.ProcessorCount} cores");
-for (var round = 0; round < rounds; round++)
+var sequentialArgument = new Argument<int>("sequential") { Description = "sequential calls (the round trip)", DefaultValueFactory = _ => 20_000 };
+var inFlightArgument = new Argument<int>("in-flight") { Description = "calls kept in flight (the throughput)", DefaultValueFactory = _ => 64 };
+var secondsArgument = new Argument<double>("seconds") { Description = "seconds of calls in flight per mode and round", DefaultValueFactory = _ => 5 };
+var roundsArgument = new Argument<int>("rounds") { Description = "rounds of TLS off, then on", DefaultValueFactory = _ => 3 };
+var root = new RootCommand("What Orleans TLS costs a gateway's grain call: round trip and throughput, TLS off and on, alternating.")
 {
-    foreach (var options in new[] { new OrleansTlsOptions(), tls })
+    sequentialArgument, inFlightArgument, secondsArgument, roundsArgument,
+};
+int sequential = 0, inFlight = 0, rounds = 0;
+double seconds = 0;
+var exit = ToolCommandLine.Fatal;
+root.SetAction(async parse => exit = await ToolCommandLine.RunAsync(
+    () => (ToolCommandLine.Positive(parse.GetValue(sequentialArgument), "sequential"), ToolCommandLine.Positive(parse.GetValue(inFlightArgument), "in-flight"),
+        ToolCommandLine.Positive(parse.GetValue(secondsArgument), "seconds"), ToolCommandLine.Positive(parse.GetValue(roundsArgument), "rounds")),
+    async options =>
     {
-        await RunAsync(options.Enabled ? "TLS on " : "TLS off", options);
-    }
-}
+        (sequential, inFlight, seconds, rounds) = options;
+        await MeasureAsync();
+        return 0;
+    }));
+return await ToolCommandLine.InvokeAsync(root, args, () => exit);
 
-Directory.Delete(dir, recursive: true);
+async Task MeasureAsync()
+{
+    var dir = Directory.CreateTempSubdirectory("tanks-tls-bench-").FullName;
+    using var ca = OrleansTlsTestAuthority.Create("tanks-bench-ca");
+    using var member = ca.Issue("tanks-bench-member");
+    var tls = ca.WriteMember(member, dir);
+
+    Console.WriteLine($"grain call IUserGrain.GetProfileAsync over loopback; {Environment.ProcessorCount} cores");
+    for (var round = 0; round < rounds; round++)
+    {
+        foreach (var options in new[] { new OrleansTlsOptions(), tls })
+        {
+            await RunAsync(options.Enabled ? "TLS on " : "TLS off", options);
+        }
+    }
+
+    Directory.Delete(dir, recursive: true);
+}
 
 async Task RunAsync(string label, OrleansTlsOptions options)
 {
@@ -100,7 +122,7 @@ async Task RunAsync(string label, OrleansTlsOptions options)
     wall.Stop();
     var cpuPerCall = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / calls;
 
-    Console.WriteLine($"{label}: round trip mean {samples.Average():F1} µs, p50 {samples[sequential / 2]:F1} µs, p99 {samples[(int)(sequential * 0.99)]:F1} µs; "
+    Console.WriteLine($"{label}: round trip mean {samples.Average():F1} µs, p50 {Percentile.NearestRank(samples, 50):F1} µs, p99 {Percentile.NearestRank(samples, 99):F1} µs; "
         + $"{inFlight} in flight: {calls / wall.Elapsed.TotalSeconds:F0} calls/s, {cpuPerCall:F1} µs CPU per call (silo + client)");
 
     await client.StopAsync();

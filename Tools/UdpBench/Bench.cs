@@ -1,6 +1,7 @@
 using System.Globalization;
 using Tanks.Client.Auth;
 using Tanks.Protocol.Netcode;
+using Tanks.Measurement;
 
 namespace Tanks.UdpBench;
 
@@ -17,14 +18,14 @@ internal static class Bench
     {
         var started = DateTimeOffset.UtcNow;
         var warnings = new List<string>();
-        var loadBefore = ProcStats.LoadAverage();
+        var loadBefore = ProcCpu.LoadAverage();
         var given = new List<(string What, int Pid)> { ("--udp-pid", o.UdpPid), ("--echo-pid", o.EchoPid) };
         if (o.AsyncioPid is { } asyncioPid)
         {
             given.Add(("--asyncio-pid", asyncioPid));
         }
 
-        foreach (var (what, pid) in given.Where(g => !ProcStats.IsAlive(g.Pid)))
+        foreach (var (what, pid) in given.Where(g => !ProcCpu.IsAlive(g.Pid)))
         {
             throw new InvalidOperationException($"{what} {pid}: no such process");
         }
@@ -124,7 +125,7 @@ internal static class Bench
 
                     var seconds = e.T - s.T;
                     var ticksCpu = e.TargetCpu - s.TargetCpu;
-                    var (targetCpu, cpuSource) = ProcStats.ProcessCpuDelta(s.Threads, e.Threads, ticksCpu);
+                    var (targetCpu, cpuSource) = ProcCpu.ProcessCpuDelta(s.Threads, e.Threads, ticksCpu);
                     var benchCpu = e.BenchCpu - s.BenchCpu;
                     return new PhaseResult
                     {
@@ -149,7 +150,7 @@ internal static class Bench
                         OtherCores = Math.Max(0, (e.MachineBusy - s.MachineBusy) - targetCpu - benchCpu) / seconds,
                         StealCores = (e.MachineSteal - s.MachineSteal) / seconds,
                         HandshakesPerSecond = handshakes,
-                        ThreadCpuSeconds = ProcStats.ThreadDelta(s.Threads, e.Threads),
+                        ThreadCpuSeconds = ProcCpu.ThreadDelta(s.Threads, e.Threads),
                     };
                 }
                 finally
@@ -263,7 +264,7 @@ internal static class Bench
             }
 
             AddWarnings(o, phases, targets, warnings);
-            var loadAfter = ProcStats.LoadAverage();
+            var loadAfter = ProcCpu.LoadAverage();
             var handshakes = phases.Where(p => p.HandshakesPerSecond.HasValue).Select(p => p.HandshakesPerSecond!.Value).ToList();
             var report = new BenchReport
             {
@@ -327,14 +328,14 @@ internal static class Bench
         }
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var before = pids.ToDictionary(kv => kv.Key, kv => (Threads: ProcStats.Threads(kv.Value), Cpu: ProcStats.ProcessCpuSeconds(kv.Value)));
+        var before = pids.ToDictionary(kv => kv.Key, kv => (Threads: ProcCpu.Threads(kv.Value), Cpu: ProcCpu.ProcessCpuSeconds(kv.Value)));
         var t0 = clock.Elapsed.TotalSeconds;
         Thread.Sleep(TimeSpan.FromSeconds(seconds));
         var t1 = clock.Elapsed.TotalSeconds;
         foreach (var (name, pid) in pids)
         {
-            var threads = ProcStats.Threads(pid);
-            var (cpu, _) = ProcStats.ProcessCpuDelta(before[name].Threads, threads, ProcStats.ProcessCpuSeconds(pid) - before[name].Cpu);
+            var threads = ProcCpu.Threads(pid);
+            var (cpu, _) = ProcCpu.ProcessCpuDelta(before[name].Threads, threads, ProcCpu.ProcessCpuSeconds(pid) - before[name].Cpu);
             result[name] = cpu / (t1 - t0);
         }
 
@@ -446,22 +447,12 @@ internal static class Bench
         return ((long)Sample(text, "tanks_udp_packets_total{direction=\"in\",type=\"payload\"}"), (long)Sample(text, "tanks_udp_packets_total{direction=\"out\",type=\"payload\"}"));
     }
 
-    private static double Sample(string text, string sample)
-    {
-        foreach (var line in text.Split('\n'))
-        {
-            if (line.StartsWith(sample + " ", StringComparison.Ordinal))
-            {
-                return double.Parse(line[(sample.Length + 1)..], CultureInfo.InvariantCulture);
-            }
-        }
-
-        return 0;
-    }
+    /// <summary>A labelled sample's value, 0 when the gateway does not show it (yet).</summary>
+    private static double Sample(string text, string sample) => PrometheusText.TryReadSample(text, sample, out var value, out _) ? value : 0;
 
     private static string ProcessDescription(int pid)
     {
-        var name = ProcStats.ProcessName(pid) ?? "?";
+        var name = ProcCpu.ProcessName(pid) ?? "?";
         try
         {
             var exe = File.ResolveLinkTarget($"/proc/{pid}/exe", returnFinalTarget: true)?.FullName;

@@ -1,29 +1,18 @@
-using System.Globalization;
+using System.CommandLine;
 
 namespace Tanks.UdpBench;
 
+/// <summary>
+/// The command line. Values outside an option's range are clamped into it (as the figures in docs/performance.md
+/// were taken); the gateway, the echo and their pids are required, asyncio's port and pid go together.
+/// </summary>
 internal sealed class BenchOptions
 {
-    public const string Usage = """
+    public const string Description = """
         UdpBench: CPU per packet of Gateway.Udp (PayloadMode=echo, netcode encryption on) beside a plain C# UDP echo
         (Tools/UdpEcho) and the Python prototype's asyncio echo (asyncio_echo.py), the same load against all three,
         interleaved in each round; plus handshakes/s. Loopback only. Normally started by measure.sh.
-
-          --tcp-port P           Gateway.Tcp (accounts and connect tokens)                      required
-          --udp-pid PID          the Gateway.Udp process                                        required
-          --udp-metrics-port M   its /metrics (payload counters, to tell where a loss happened)  optional
-          --echo-port P --echo-pid PID         Tools/UdpEcho                                     required
-          --asyncio-port P --asyncio-pid PID   asyncio_echo.py (left out when not given)         optional
-          --clients K            clients (one UDP socket each)                                   50
-          --rate N               datagrams/s the bench sends to each target, over all clients    5000
-          --size B               payload bytes (plain echoes get datagrams of the gateway's size) 100
-          --rounds R             rounds; each runs every target once, order rotated              5
-          --seconds S            measured window per target and round                            4
-          --warmup S             paced load before each window, not measured                     2
-          --first-warmup S       before round 1, in two passes over the targets (JIT tiers)      6
-          --idle S               each target's idle CPU, measured once without load              2
-          --report path.json     the figures as JSON
-        exit code: 0 measured (the summary says whether the goals held), 1 usage or fatal error
+        Exit code: 0 measured (the summary says whether the goals held), 1 usage or fatal error.
         """;
 
     public int TcpPort { get; private init; }
@@ -58,66 +47,65 @@ internal sealed class BenchOptions
 
     public string? Report { get; private init; }
 
-    public static BenchOptions Parse(string[] args, int maxPayloadBytes)
+    /// <summary>The root command; its action builds the options (<paramref name="maxPayloadBytes"/> caps --size) and runs <paramref name="run"/>.</summary>
+    public static RootCommand Command(int maxPayloadBytes, Func<BenchOptions, CancellationToken, Task<int>> run, Action<int> exited)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Length; i += 2)
+        var tcpPort = Required<int>("--tcp-port", "Gateway.Tcp (accounts and connect tokens)");
+        var udpPid = Required<int>("--udp-pid", "the Gateway.Udp process");
+        var udpMetricsPort = new Option<int?>("--udp-metrics-port") { Description = "its /metrics (payload counters, to tell where a loss happened)" };
+        var echoPort = Required<int>("--echo-port", "Tools/UdpEcho's port");
+        var echoPid = Required<int>("--echo-pid", "Tools/UdpEcho's pid");
+        var asyncioPort = new Option<int?>("--asyncio-port") { Description = "asyncio_echo.py's port (left out when not given)" };
+        var asyncioPid = new Option<int?>("--asyncio-pid") { Description = "asyncio_echo.py's pid" };
+        var clients = Default("--clients", 50, "clients (one UDP socket each)");
+        var rate = Default("--rate", 5_000, "datagrams/s the bench sends to each target, over all clients");
+        var size = Default("--size", 100, "payload bytes (plain echoes get datagrams of the gateway's size)");
+        var rounds = Default("--rounds", 5, "rounds; each runs every target once, order rotated");
+        var seconds = Default("--seconds", 4.0, "measured window per target and round");
+        var warmup = Default("--warmup", 2.0, "paced load before each window, not measured");
+        var firstWarmup = Default("--first-warmup", 6.0, "before round 1, in two passes over the targets (JIT tiers)");
+        var idle = Default("--idle", 2.0, "each target's idle CPU, measured once without load");
+        var report = new Option<string?>("--report") { Description = "the figures as JSON" };
+        var root = new RootCommand(Description)
         {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-            {
-                throw new ArgumentException($"expected --name value, got '{args[i]}'");
-            }
-
-            values[args[i][2..]] = args[i + 1];
-        }
-
-        string? Text(string name)
-        {
-            var found = values.Remove(name, out var v);
-            return found ? v : null;
-        }
-
-        int? OptionalInt(string name) => Text(name) is { } v
-            ? int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : throw new ArgumentException($"--{name}: '{v}' is not a whole number")
-            : null;
-        int Int(string name, int? fallback, int min, int max) =>
-            Math.Clamp(OptionalInt(name) ?? fallback ?? throw new ArgumentException($"--{name} is required"), min, max);
-        double Double(string name, double fallback, double min, double max) => Math.Clamp(
-            Text(name) is { } v
-                ? double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : throw new ArgumentException($"--{name}: '{v}' is not a number")
-                : fallback,
-            min,
-            max);
-
-        var options = new BenchOptions
-        {
-            TcpPort = Int("tcp-port", null, 1, 65535),
-            UdpPid = Int("udp-pid", null, 1, int.MaxValue),
-            UdpMetricsPort = OptionalInt("udp-metrics-port"),
-            EchoPort = Int("echo-port", null, 1, 65535),
-            EchoPid = Int("echo-pid", null, 1, int.MaxValue),
-            AsyncioPort = OptionalInt("asyncio-port"),
-            AsyncioPid = OptionalInt("asyncio-pid"),
-            Clients = Int("clients", 50, 1, 1000),
-            Rate = Int("rate", 5_000, 1, 200_000),
-            Size = Int("size", 100, 1, maxPayloadBytes),
-            Rounds = Int("rounds", 5, 1, 100),
-            Seconds = Double("seconds", 4, 0.5, 120),
-            Warmup = Double("warmup", 2, 0, 30),
-            FirstWarmup = Double("first-warmup", 6, 0, 60),
-            Idle = Double("idle", 2, 0, 60),
-            Report = Text("report"),
+            tcpPort, udpPid, udpMetricsPort, echoPort, echoPid, asyncioPort, asyncioPid, clients, rate, size, rounds, seconds, warmup, firstWarmup, idle, report,
         };
-        if (options.AsyncioPort.HasValue != options.AsyncioPid.HasValue)
+        root.SetAction(async (parse, cancellationToken) =>
         {
-            throw new ArgumentException("--asyncio-port and --asyncio-pid go together");
-        }
-
-        if (values.Count > 0)
-        {
-            throw new ArgumentException($"unknown option(s): {string.Join(", ", values.Keys.Select(k => "--" + k))}");
-        }
-
-        return options;
+            var code = await Tanks.Measurement.ToolCommandLine.RunAsync(
+                () =>
+                {
+                    var options = new BenchOptions
+                    {
+                        TcpPort = Math.Clamp(parse.GetValue(tcpPort), 1, 65535),
+                        UdpPid = Math.Clamp(parse.GetValue(udpPid), 1, int.MaxValue),
+                        UdpMetricsPort = parse.GetValue(udpMetricsPort),
+                        EchoPort = Math.Clamp(parse.GetValue(echoPort), 1, 65535),
+                        EchoPid = Math.Clamp(parse.GetValue(echoPid), 1, int.MaxValue),
+                        AsyncioPort = parse.GetValue(asyncioPort),
+                        AsyncioPid = parse.GetValue(asyncioPid),
+                        Clients = Math.Clamp(parse.GetValue(clients), 1, 1000),
+                        Rate = Math.Clamp(parse.GetValue(rate), 1, 200_000),
+                        Size = Math.Clamp(parse.GetValue(size), 1, maxPayloadBytes),
+                        Rounds = Math.Clamp(parse.GetValue(rounds), 1, 100),
+                        Seconds = Math.Clamp(parse.GetValue(seconds), 0.5, 120),
+                        Warmup = Math.Clamp(parse.GetValue(warmup), 0, 30),
+                        FirstWarmup = Math.Clamp(parse.GetValue(firstWarmup), 0, 60),
+                        Idle = Math.Clamp(parse.GetValue(idle), 0, 60),
+                        Report = parse.GetValue(report),
+                    };
+                    return options.AsyncioPort.HasValue == options.AsyncioPid.HasValue
+                        ? options
+                        : throw new ArgumentException("--asyncio-port and --asyncio-pid go together");
+                },
+                options => run(options, cancellationToken));
+            exited(code);
+            return code;
+        });
+        return root;
     }
+
+    private static Option<T> Required<T>(string name, string description) => new(name) { Description = description, Required = true };
+
+    private static Option<T> Default<T>(string name, T value, string description) => new(name) { Description = description, DefaultValueFactory = _ => value };
 }

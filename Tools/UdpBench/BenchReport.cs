@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Tanks.Measurement;
 
 namespace Tanks.UdpBench;
 
@@ -14,10 +15,7 @@ internal sealed record Stat(double Median, double Min, double Max, double[] Roun
             return new Stat(double.NaN, double.NaN, double.NaN, v);
         }
 
-        var sorted = v.Order().ToArray();
-        var mid = sorted.Length / 2;
-        var median = sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-        return new Stat(median, sorted[0], sorted[^1], v);
+        return new Stat(Percentile.Median(v), v.Min(), v.Max(), v);
     }
 }
 

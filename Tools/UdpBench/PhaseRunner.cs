@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Tanks.Measurement;
 
 namespace Tanks.UdpBench;
 
@@ -18,11 +19,11 @@ internal sealed record Snapshot(
         // The target's threads (schedstat: ns) and its process CPU (utime + stime, exited threads included) read
         // together, the clock on either side of them; then the bench's own CPU and the box's.
         var t0 = clock.Elapsed.TotalSeconds;
-        var threads = ProcStats.Threads(load.Pid);
-        var targetCpu = ProcStats.ProcessCpuSeconds(load.Pid);
+        var threads = ProcCpu.Threads(load.Pid);
+        var targetCpu = ProcCpu.ProcessCpuSeconds(load.Pid);
         var t1 = clock.Elapsed.TotalSeconds;
-        var benchCpu = ProcStats.ProcessCpuSeconds(Environment.ProcessId);
-        var (busy, steal) = ProcStats.MachineCpu();
+        var benchCpu = ProcCpu.ProcessCpuSeconds(Environment.ProcessId);
+        var (busy, steal) = ProcCpu.MachineCpu();
         return new Snapshot((t0 + t1) / 2, targetCpu, benchCpu, busy, steal, load.Counters.DatagramsSent, load.Counters.DatagramsReceived, threads);
     }
 }
@@ -53,8 +54,8 @@ internal static class PhaseRunner
     {
         var counters = load.Counters;
         var targetPorts = new HashSet<int> { load.TargetPort };
-        var targetDrops = ProcStats.UdpDrops(targetPorts);
-        var benchDrops = ProcStats.UdpDrops(load.LocalPorts);
+        var targetDrops = ProcCpu.UdpDrops(targetPorts);
+        var benchDrops = ProcCpu.UdpDrops(load.LocalPorts);
         var sent0 = counters.PayloadsSent;
         var echoes0 = counters.Echoes;
         var errors0 = counters.SendErrors;
@@ -116,7 +117,7 @@ internal static class PhaseRunner
             counters.Echoes - echoes0,
             counters.SendErrors - errors0,
             pacer.Skipped,
-            ProcStats.UdpDrops(targetPorts) - targetDrops,
-            ProcStats.UdpDrops(load.LocalPorts) - benchDrops);
+            ProcCpu.UdpDrops(targetPorts) - targetDrops,
+            ProcCpu.UdpDrops(load.LocalPorts) - benchDrops);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Tanks.Measurement;
 using Tanks.Protocol.Netcode;
 using Tanks.UdpBench;
 
@@ -7,30 +8,6 @@ using Tanks.UdpBench;
 // plus handshakes/s. Loopback only; every loop bounded in count and time. measure.sh starts the processes.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-if (args is [] or ["--help"] or ["-h"])
-{
-    Console.WriteLine(BenchOptions.Usage);
-    return args.Length == 0 ? 1 : 0;
-}
-
-BenchOptions options;
-try
-{
-    options = BenchOptions.Parse(args, NetcodeConstants.MaxPayloadBytes);
-}
-catch (ArgumentException ex)
-{
-    Console.Error.WriteLine($"udp-bench: {ex.Message}");
-    Console.Error.WriteLine(BenchOptions.Usage);
-    return 1;
-}
-
-try
-{
-    return await Bench.RunAsync(options);
-}
-catch (Exception ex) when (ex is InvalidOperationException or IOException or System.Net.Sockets.SocketException or HttpRequestException)
-{
-    Console.Error.WriteLine($"udp-bench: {ex.Message}");
-    return 1;
-}
+var exit = ToolCommandLine.Fatal;
+var root = BenchOptions.Command(NetcodeConstants.MaxPayloadBytes, (options, _) => Bench.RunAsync(options), code => exit = code);
+return await ToolCommandLine.InvokeAsync(root, args, () => exit);

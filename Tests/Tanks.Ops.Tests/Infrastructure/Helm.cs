@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 
 namespace Tanks.Ops.Tests.Infrastructure;
 
-/// <summary>A manifest rendered by helm template, parsed with MiniYaml.</summary>
+/// <summary>A manifest rendered by helm template, parsed with YamlDotNet.</summary>
 public sealed record Manifest(string Kind, string Name, Dictionary<string, object?> Doc, string Source)
 {
     public object? At(string path) => Y.At(Doc, path);
@@ -58,7 +58,8 @@ public static class Helm
                 source = firstSource["# Source: ".Length..];
             }
 
-            foreach (var doc in MiniYaml.LoadAll(chunk.StartsWith('\n') ? chunk : "\n" + chunk))
+            // The split took the line break before "---": give it back, or the last block scalar loses its final one.
+            foreach (var doc in Yaml.LoadAll((chunk.StartsWith('\n') ? chunk : "\n" + chunk) + "\n"))
             {
                 if (doc is Dictionary<string, object?> m)
                 {

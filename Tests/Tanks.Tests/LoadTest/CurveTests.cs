@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tanks.LoadTest;
+using Tanks.Measurement;
 
 namespace Tanks.Tests.LoadTest;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Tanks.LoginBench;
+using Tanks.Measurement;
 
 namespace Tanks.Tests.LoadTest;
 
@@ -10,26 +11,26 @@ public sealed class LoginBenchTests
     public void Percentile_is_nearest_rank()
     {
         double[] sorted = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-        Assert.Equal(5, BenchMath.Percentile(sorted, 50));
-        Assert.Equal(10, BenchMath.Percentile(sorted, 95)); // rank ceil(9.5) = 10
-        Assert.Equal(10, BenchMath.Percentile(sorted, 99));
-        Assert.Equal(1, BenchMath.Percentile(sorted, 0));
-        Assert.Equal(1, BenchMath.Percentile(sorted, 10));
-        Assert.Equal(2, BenchMath.Percentile(sorted, 10.1));
-        Assert.Equal(0, BenchMath.Percentile([], 99));
+        Assert.Equal(5, Percentile.NearestRank(sorted, 50));
+        Assert.Equal(10, Percentile.NearestRank(sorted, 95)); // rank ceil(9.5) = 10
+        Assert.Equal(10, Percentile.NearestRank(sorted, 99));
+        Assert.Equal(1, Percentile.NearestRank(sorted, 0));
+        Assert.Equal(1, Percentile.NearestRank(sorted, 10));
+        Assert.Equal(2, Percentile.NearestRank(sorted, 10.1));
+        Assert.Equal(0, Percentile.NearestRank([], 99));
 
         var hundred = Enumerable.Range(1, 100).Select(i => (double)i).ToArray();
-        Assert.Equal(99, BenchMath.Percentile(hundred, 99));
-        Assert.Equal(95, BenchMath.Percentile(hundred, 95));
+        Assert.Equal(99, Percentile.NearestRank(hundred, 99));
+        Assert.Equal(95, Percentile.NearestRank(hundred, 95));
     }
 
     [Fact]
     public void Median_takes_the_middle_or_the_mean_of_the_two_middles()
     {
-        Assert.Equal(3, BenchMath.Median([5, 1, 3]));
-        Assert.Equal(2.5, BenchMath.Median([4, 1, 3, 2]));
-        Assert.Equal(7, BenchMath.Median([7]));
-        Assert.Equal(0, BenchMath.Median([]));
+        Assert.Equal(3, Percentile.Median([5, 1, 3]));
+        Assert.Equal(2.5, Percentile.Median([4, 1, 3, 2]));
+        Assert.Equal(7, Percentile.Median([7]));
+        Assert.Equal(0, Percentile.Median([]));
     }
 
     [Fact]
@@ -103,10 +104,10 @@ public sealed class LoginBenchTests
     [Fact]
     public void Endpoints_parse_as_host_colon_port()
     {
-        Assert.Equal(("127.0.0.1", 47303), BenchCommand.ParseEndpoint("127.0.0.1:47303"));
-        Assert.Equal(("::1", 8888), BenchCommand.ParseEndpoint("::1:8888"));
-        Assert.Throws<ArgumentException>(() => BenchCommand.ParseEndpoint("localhost"));
-        Assert.Throws<ArgumentException>(() => BenchCommand.ParseEndpoint("localhost:0"));
-        Assert.Throws<ArgumentException>(() => BenchCommand.ParseEndpoint(":8888"));
+        Assert.Equal(("127.0.0.1", 47303), ToolCommandLine.ParseEndpoint("127.0.0.1:47303"));
+        Assert.Equal(("::1", 8888), ToolCommandLine.ParseEndpoint("::1:8888"));
+        Assert.Throws<ArgumentException>(() => ToolCommandLine.ParseEndpoint("localhost"));
+        Assert.Throws<ArgumentException>(() => ToolCommandLine.ParseEndpoint("localhost:0"));
+        Assert.Throws<ArgumentException>(() => ToolCommandLine.ParseEndpoint(":8888"));
     }
 }

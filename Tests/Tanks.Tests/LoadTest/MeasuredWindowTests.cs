@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Tanks.LoadTest;
+using Tanks.Measurement;
 
 namespace Tanks.Tests.LoadTest;
 

@@ -1,4 +1,5 @@
 using Tanks.LoadTest;
+using Tanks.Measurement;
 
 namespace Tanks.Tests.LoadTest;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Tanks.LoadTest;
+namespace Tanks.Measurement;
 
 /// <summary>
 /// Reads one unlabelled sample (e.g. <c>process_cpu_seconds_total</c>) from Prometheus text exposition. Bounded: a

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 
-namespace Tanks.LoadTest;
+namespace Tanks.Measurement;
 
-/// <summary>A process whose CPU the run measures: a name and its Prometheus <c>/metrics</c> URL (<c>--metrics NAME=URL</c>).</summary>
+/// <summary>A process whose CPU a run measures from afar: a name and its Prometheus <c>/metrics</c> URL (<c>--metrics NAME=URL</c>).</summary>
 public sealed record MetricsTarget(string Name, Uri Url)
 {
-    /// <summary>The name the load tool's own CPU is reported under.</summary>
+    /// <summary>The name the probing tool's own CPU is reported under (LoadTest's).</summary>
     public const string Self = "loadtest";
 
     public static MetricsTarget Parse(string value)
@@ -25,7 +25,8 @@ public sealed record MetricsTarget(string Name, Uri Url)
 public readonly record struct CpuReading(double? Seconds, string? Error);
 
 /// <summary>
-/// Reads <c>process_cpu_seconds_total</c> of every target (concurrently, 2 s each) and the load tool's own
+/// The CPU meter for processes on other hosts or in containers, where <see cref="CpuMeter"/> cannot read /proc:
+/// reads <c>process_cpu_seconds_total</c> of every target (concurrently, 2 s each) and the load tool's own
 /// <see cref="Process.TotalProcessorTime"/>. A failed scrape is a reading with an error, never an exception.
 /// </summary>
 public sealed class CpuProbe : IDisposable

@@ -1,12 +1,15 @@
 using System.Globalization;
 
-namespace Tanks.UdpBench;
+namespace Tanks.Measurement;
 
-/// <summary>Readings from /proc (Linux): process and thread CPU, the whole box's CPU, per-socket UDP drops.</summary>
 /// <summary>One thread's CPU: utime + stime (10 ms resolution) and schedstat run time (1 ns; NaN when unavailable).</summary>
-internal readonly record struct ThreadCpu(string Name, double StatSeconds, double RunSeconds);
+public readonly record struct ThreadCpu(string Name, double StatSeconds, double RunSeconds);
 
-internal static class ProcStats
+/// <summary>
+/// Readings from /proc (Linux), the one place the tools read CPU from: process, thread and machine CPU, minor page
+/// faults, per-socket UDP drops, the load average.
+/// </summary>
+public static class ProcCpu
 {
     /// <summary>Clock ticks per second of utime/stime (USER_HZ: 100 on every Linux ABI .NET runs on).</summary>
     public const double ClockTicks = 100;
@@ -30,10 +33,33 @@ internal static class ProcStats
     public static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}");
 
     /// <summary>utime + stime, seconds, of a <c>/proc/.../stat</c> line; fields after the command name's ") " (14 and 15 of the line).</summary>
-    public static double StatCpuSeconds(string stat)
+    public static double StatCpuSeconds(string stat) => ParseStat(stat).CpuSeconds;
+
+    /// <summary>
+    /// utime + stime (seconds) and minflt of <c>/proc/&lt;pid&gt;/stat</c> (<paramref name="pid"/> may be "self");
+    /// null when unreadable (gone, not Linux).
+    /// </summary>
+    public static (double CpuSeconds, long MinorFaults)? TryReadStat(string pid)
+    {
+        try
+        {
+            return ParseStat(File.ReadAllText($"/proc/{pid}/stat"));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// A <c>/proc/.../stat</c> line: the command name (field 2) is in parentheses and may hold spaces, so fields count
+    /// after the last ')': the first is field 3 (state), minflt is field 10, utime 14, stime 15.
+    /// </summary>
+    private static (double CpuSeconds, long MinorFaults) ParseStat(string stat)
     {
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / ClockTicks;
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return (ticks / ClockTicks, long.Parse(fields[7], CultureInfo.InvariantCulture));
     }
 
     /// <summary>
@@ -123,22 +149,35 @@ internal static class ProcStats
     /// <summary>The box: (busy, steal) CPU seconds summed over all cores, from the first line of /proc/stat.</summary>
     public static (double Busy, double Steal) MachineCpu()
     {
-        using var reader = new StreamReader("/proc/stat");
-        return ParseMachineCpu(reader.ReadLine() ?? "");
+        var (busy, steal) = MachineTicks() ?? (0, 0);
+        return (busy / ClockTicks, steal / ClockTicks);
     }
 
-    /// <summary>"cpu  user nice system idle iowait irq softirq steal ...": busy = all but idle and iowait (steal included in neither).</summary>
-    public static (double Busy, double Steal) ParseMachineCpu(string line)
+    /// <summary>The box: (busy, steal) clock ticks of all cores since boot; null when /proc/stat cannot be read.</summary>
+    public static (long Busy, long Steal)? MachineTicks()
+    {
+        try
+        {
+            using var reader = new StreamReader("/proc/stat");
+            return ParseMachineTicks(reader.ReadLine() ?? "");
+        }
+        catch (Exception ex) when (ex is IOException or FormatException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>"cpu  user nice system idle iowait irq softirq steal ...": busy = all but idle, iowait and steal (guest time is inside user).</summary>
+    public static (long Busy, long Steal)? ParseMachineTicks(string line)
     {
         var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (f.Length < 9 || f[0] != "cpu")
         {
-            return (0, 0);
+            return null;
         }
 
         long V(int i) => long.Parse(f[i], CultureInfo.InvariantCulture);
-        var busy = V(1) + V(2) + V(3) + V(6) + V(7);
-        return (busy / ClockTicks, V(8) / ClockTicks);
+        return (V(1) + V(2) + V(3) + V(6) + V(7), V(8));
     }
 
     /// <summary>Kernel drops (socket receive buffer full) of the IPv4 UDP sockets bound to the given local ports, from /proc/net/udp.</summary>
