@@ -88,6 +88,7 @@
     canvas.dataset.frames = '0';
     canvas.dataset.events = '0';
     canvas.dataset.effects = '0';
+    canvas.dataset.marks = '0';
     setStatus('connecting', 'connecting…');
     renderList();
     let r;
@@ -424,7 +425,7 @@
     // Shells: the head and a 6 m streak behind it (never behind the muzzle): they cross a duel map in half a second.
     // Those whose shot the stream carried fly from their launch record to where they hit or stopped; others (fired before
     // this page watched) from the snapshot.
-    let effects = 0;
+    let effects = 0, marks = 0;
     ctx.strokeStyle = '#ffe27a';
     ctx.fillStyle = '#fff6c8';
     ctx.lineWidth = 2;
@@ -467,20 +468,22 @@
       } else {
         const k = 1 - age / MARK_TICKS;
         ctx.strokeStyle = m.kind === 'hit' ? `rgba(255,110,60,${k})` : `rgba(220,220,220,${0.8 * k})`;
-        ctx.lineWidth = 2;
+        ctx.lineWidth = m.kind === 'hit' ? 3 : 2;
         ctx.beginPath();
-        ctx.arc(X(m.x), Y(m.y), 3 + 9 * (1 - k), 0, 2 * Math.PI);
+        ctx.arc(X(m.x), Y(m.y), (m.kind === 'hit' ? 7 : 5) + 12 * (1 - k), 0, 2 * Math.PI);
         ctx.stroke();
+        marks++;
         if (m.kind === 'hit') {
-          ctx.fillStyle = `rgba(255,200,80,${k})`;
+          ctx.fillStyle = `rgba(255,210,90,${k})`;
           ctx.beginPath();
-          ctx.arc(X(m.x), Y(m.y), 3 * k + 1, 0, 2 * Math.PI);
+          ctx.arc(X(m.x), Y(m.y), 5 * k + 1, 0, 2 * Math.PI);
           ctx.fill();
         }
       }
       effects++;
     }
-    canvas.dataset.effects = String(effects);
+    canvas.dataset.effects = String(effects); // shells, flashes and markers drawn
+    canvas.dataset.marks = String(marks); // impact markers (hits, stops) drawn
 
     ctx.fillStyle = 'rgba(0,0,0,0.55)';
     ctx.fillRect(8, 8, 250, 22);
