@@ -8,7 +8,7 @@ using Tanks.Protocol.Snapshots;
 namespace Tanks.Silo.Viewer;
 
 /// <summary>
-/// The viewer's wire: compact JSON that the page's script reads (Silo/Viewer/wwwroot/viewer.js), written with
+/// The viewer's wire: compact JSON that the page's script reads (Silo/Viewer/Assets/viewer.js), written with
 /// <see cref="Utf8JsonWriter"/> once per frame and shared by every browser watching the battle. Units as in the
 /// snapshot (<see cref="QuantizedTank"/>, <see cref="QuantizedShell"/>): centimetres, angles 0..65535 = 0..2π, so the
 /// server only copies integers.
