@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Tanks.Grains.Interfaces.Sessions;
+using Tanks.Protocol.Game;
 using Tanks.Protocol.Snapshots;
 
 namespace Tanks.Silo.Viewer;
@@ -9,7 +10,10 @@ namespace Tanks.Silo.Viewer;
 /// <summary>
 /// One watched battle on this silo: a single <see cref="ISessionObserver"/> subscription however many browsers watch
 /// (the battle pays what one more gateway costs: one one-way call per tick), renewed while anyone watches. Each frame
-/// kept is decoded and written as JSON once and handed to every viewer's bounded buffer.
+/// kept is decoded and written as JSON once and handed to every viewer's bounded buffer. Every frame's events (its
+/// <c>BattleEvents</c> messages) are decoded as they come and go out with the next frame sent, so thinning to
+/// <see cref="ViewerOptions.FrameRate"/> loses none (at most <see cref="MaxPendingEvents"/> wait; older ones are counted
+/// as dropped).
 /// </summary>
 internal sealed partial class BattleFeed : ISessionObserver
 {
@@ -20,10 +24,15 @@ internal sealed partial class BattleFeed : ISessionObserver
 
     private readonly BattleFeeds _owner;
     private readonly IGrainFactory _grains;
+    /// <summary>Events kept for the next frame sent: far beyond two ticks of a 7v7 battle (14 shots, hits and kills each).</summary>
+    internal const int MaxPendingEvents = 1024;
+
     private readonly ViewerOptions _options;
     private readonly ILogger _logger;
     private readonly object _lock = new();
     private readonly WorldState _state = new(); // decode scratch, under _lock
+    private readonly List<TickEvent> _pending = []; // events since the last frame sent, oldest first, under _lock
+    private int _pendingDropped; // under _lock
     private readonly CancellationTokenSource _stop = new();
     private ImmutableArray<BattleViewer> _viewers = [];
     private ISessionObserver? _reference;
@@ -114,13 +123,19 @@ internal sealed partial class BattleFeed : ISessionObserver
         }
 
         Volatile.Write(ref _lastFrameAt, Stopwatch.GetTimestamp());
-        var frame = frames[^1]; // the newest is all a viewer needs: states are whole, not deltas
+        var frame = frames[^1]; // the newest state is all a viewer needs: states are whole, not deltas
         byte[] message;
         lock (_lock)
         {
             if (_ended)
             {
                 return;
+            }
+
+            // Events are not whole: every frame's are kept for the next frame sent.
+            foreach (var f in frames)
+            {
+                TakeEvents(f);
             }
 
             // Decoded before the skip (a few microseconds): the battle's last state, with its result, always goes out.
@@ -138,12 +153,42 @@ internal sealed partial class BattleFeed : ISessionObserver
 
             _lastSentTick = frame.Tick;
             _lastEpoch = frame.Epoch;
-            message = ViewerJson.FrameEvent(_state, frame.Epoch);
+            message = ViewerJson.FrameEvent(_state, frame.Epoch, _pending, _pendingDropped);
+            _pending.Clear();
+            _pendingDropped = 0;
         }
 
         foreach (var viewer in _viewers)
         {
             viewer.Offer(message);
+        }
+    }
+
+    /// <summary>Decodes the frame's <c>BattleEvents</c> messages (back to back) into <see cref="_pending"/>; under _lock.</summary>
+    private void TakeEvents(BattleFrame frame)
+    {
+        ReadOnlySpan<byte> rest = frame.Events;
+        while (!rest.IsEmpty)
+        {
+            if (!BattleEventsMessage.TryMeasure(rest, out var length)
+                || BattleEventsMessage.TryRead(rest[..length], out var message) != GameMessageReadResult.Ok)
+            {
+                LogBadEvents(_logger, BattleId, frame.Tick);
+                return;
+            }
+
+            foreach (var e in message)
+            {
+                if (_pending.Count == MaxPendingEvents)
+                {
+                    _pending.RemoveAt(0); // a viewer that cannot be sent frames for this long cares for the newest
+                    _pendingDropped++;
+                }
+
+                _pending.Add(new TickEvent(message.Tick, e));
+            }
+
+            rest = rest[length..];
         }
     }
 
@@ -266,6 +311,9 @@ internal sealed partial class BattleFeed : ISessionObserver
 
     [LoggerMessage(EventId = 702, Level = LogLevel.Warning, Message = "Viewer: battle {BattleId} sent an unreadable world state at tick {Tick}")]
     private static partial void LogBadFrame(ILogger logger, Guid battleId, int tick);
+
+    [LoggerMessage(EventId = 703, Level = LogLevel.Warning, Message = "Viewer: battle {BattleId} sent unreadable events at tick {Tick}")]
+    private static partial void LogBadEvents(ILogger logger, Guid battleId, int tick);
 }
 
 /// <summary>

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Tanks.Grains.Interfaces.Sessions;
+using Tanks.Protocol.Game;
 
 namespace Tanks.Silo.Viewer;
 
@@ -97,9 +98,12 @@ public static class ViewerExtensions
     private static async Task<IResult> BattleAsync(Guid id, IGrainFactory grains)
     {
         BattleInfo? info;
+        BattleDefinitionData? definition;
         try
         {
-            info = await grains.GetGrain<ISessionGrain>(id).GetInfoAsync().WaitAsync(TimeSpan.FromSeconds(3));
+            var grain = grains.GetGrain<ISessionGrain>(id);
+            info = await grain.GetInfoAsync().WaitAsync(TimeSpan.FromSeconds(3));
+            definition = info is null ? null : await grain.GetDefinitionAsync().WaitAsync(TimeSpan.FromSeconds(3));
         }
         catch (Exception ex) when (ex is TimeoutException or OrleansException)
         {
@@ -125,18 +129,48 @@ public static class ViewerExtensions
             w.WriteNumber("epoch", info.Epoch);
             w.WriteBoolean("over", info.Over);
             ViewerJson.WritePlayers(w, a);
-            ViewerJson.WriteClasses(w);
-            ViewerJson.WriteMap(w, a.MapId);
+            var (hash, model) = Read(definition);
+            ViewerJson.WriteDefinition(w, hash, model);
             w.WriteEndObject();
         }
 
         return Results.Bytes(buffer.WrittenSpan.ToArray(), "application/json");
     }
 
+    /// <summary>The definition's messages read back as a client reads them (parts assembled, hash checked); null if none or bad.</summary>
+    private static (ulong Hash, BattleDefinition? Definition) Read(BattleDefinitionData? data)
+    {
+        if (data is null)
+        {
+            return (0, null);
+        }
+
+        var assembler = new BattleDefinitionAssembler();
+        foreach (var message in data.Messages)
+        {
+            if (assembler.Receive(message, out var definition, out var hash) != GameMessageReadResult.Ok)
+            {
+                return (0, null);
+            }
+
+            if (definition is not null && hash == data.Hash)
+            {
+                return (hash, definition);
+            }
+        }
+
+        return (0, null);
+    }
+
     /// <summary>
     /// Server-Sent Events: <c>frame</c> events (<see cref="ViewerJson.FrameEvent"/>) at up to
     /// <see cref="ViewerOptions.FrameRate"/> per second, then one <c>end</c> event when the battle is over.
     /// </summary>
+    /// <remarks>
+    /// Every stream shows the whole battle. One team's view (its spotting) would be a <c>team</c> query parameter here,
+    /// passed to <see cref="BattleFeeds.TryWatch"/> so that feeds are kept per (battle, team) and filter the state and the
+    /// events once per frame for all of that team's viewers; not built yet.
+    /// </remarks>
     private static async Task StreamAsync(Guid id, HttpContext context, BattleFeeds feeds, IHostApplicationLifetime lifetime)
     {
         var refusal = feeds.TryWatch(id, out var viewer);

@@ -1,14 +1,14 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using Tanks.Game;
 using Tanks.Grains.Interfaces.Sessions;
+using Tanks.Protocol.Game;
 using Tanks.Protocol.Snapshots;
 
 namespace Tanks.Silo.Viewer;
 
 /// <summary>
-/// The viewer's wire: compact JSON that the page's script reads (Silo/Viewer/wwwroot/viewer.js), written with
+/// The viewer's wire: compact JSON that the page's script reads (Silo/Viewer/Assets/viewer.js), written with
 /// <see cref="Utf8JsonWriter"/> once per frame and shared by every browser watching the battle. Units as in the
 /// snapshot (<see cref="QuantizedTank"/>, <see cref="QuantizedShell"/>): centimetres, angles 0..65535 = 0..2π, so the
 /// server only copies integers.
@@ -17,11 +17,13 @@ public static class ViewerJson
 {
     /// <summary>
     /// One SSE <c>frame</c> event: <c>{"t":tick,"e":epoch,"l":ticksLeft,"c":[cap0,cap1],"w":winner,"r":reason,
-    /// "k":[[id,team,class,x,y,hull,turret,hp,alive,reload],…],"s":[[id,owner,x,y,angle,speed,spawnTick],…]}</c>.
+    /// "k":[[id,team,class,x,y,hull,turret,hp,alive,reload],…],"s":[[id,owner,x,y,angle,speed,spawnTick],…],
+    /// "v":[event,…],"vd":eventsDropped}</c>; <c>v</c> holds the battle's own events (<see cref="WriteEvent"/>) of every
+    /// tick since the previous frame sent, oldest first.
     /// </summary>
-    public static byte[] FrameEvent(WorldState state, int epoch)
+    public static byte[] FrameEvent(WorldState state, int epoch, IReadOnlyList<TickEvent> events, int eventsDropped)
     {
-        var buffer = new ArrayBufferWriter<byte>(256 + state.Tanks.Length * 48 + state.Shells.Length * 48);
+        var buffer = new ArrayBufferWriter<byte>(256 + state.Tanks.Length * 48 + state.Shells.Length * 48 + events.Count * 96);
         buffer.Write("event: frame\ndata: "u8);
         using (var w = new Utf8JsonWriter(buffer))
         {
@@ -69,11 +71,82 @@ public static class ViewerJson
             }
 
             w.WriteEndArray();
+            w.WriteStartArray("v");
+            foreach (var e in events)
+            {
+                WriteEvent(w, e);
+            }
+
+            w.WriteEndArray();
+            w.WriteNumber("vd", eventsDropped);
             w.WriteEndObject();
         }
 
         buffer.Write("\n\n"u8);
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// One battle event as the <c>BattleEvents</c> message carries it (docs/protocol.md): <c>{"k":kind,"t":tick,…}</c> with
+    /// kind <c>shot</c> (shooter, shell, x, y, angle, speed: the launch record), <c>hit</c> (shell, target, damage, shooter,
+    /// x, y: the impact), <c>destroyed</c> (target, killer), <c>capture</c> (team, progress) or <c>stopped</c> (shell,
+    /// shooter, x, y, reason <c>obstacle</c>|<c>edge</c>|<c>range</c>). Units as the wire: cm, u16 angles, dm/s.
+    /// </summary>
+    public static void WriteEvent(Utf8JsonWriter w, in TickEvent te)
+    {
+        var e = te.Event;
+        w.WriteStartObject();
+        switch (e.Kind)
+        {
+            case WireEventKind.Shot:
+                w.WriteString("k", "shot");
+                w.WriteNumber("t", te.Tick);
+                w.WriteNumber("shooter", e.Shooter);
+                w.WriteNumber("shell", e.ShellId);
+                w.WriteNumber("x", e.X);
+                w.WriteNumber("y", e.Y);
+                w.WriteNumber("angle", e.Angle);
+                w.WriteNumber("speed", e.Speed);
+                break;
+            case WireEventKind.Hit:
+                w.WriteString("k", "hit");
+                w.WriteNumber("t", te.Tick);
+                w.WriteNumber("shell", e.ShellId);
+                w.WriteNumber("target", e.Target);
+                w.WriteNumber("damage", e.Damage);
+                w.WriteNumber("shooter", e.Shooter);
+                w.WriteNumber("x", e.X);
+                w.WriteNumber("y", e.Y);
+                break;
+            case WireEventKind.Destroyed:
+                w.WriteString("k", "destroyed");
+                w.WriteNumber("t", te.Tick);
+                w.WriteNumber("target", e.Target);
+                w.WriteNumber("killer", e.Shooter);
+                break;
+            case WireEventKind.CaptureProgress:
+                w.WriteString("k", "capture");
+                w.WriteNumber("t", te.Tick);
+                w.WriteNumber("team", e.Team);
+                w.WriteNumber("progress", e.Progress);
+                break;
+            default:
+                w.WriteString("k", "stopped");
+                w.WriteNumber("t", te.Tick);
+                w.WriteNumber("shell", e.ShellId);
+                w.WriteNumber("shooter", e.Shooter);
+                w.WriteNumber("x", e.X);
+                w.WriteNumber("y", e.Y);
+                w.WriteString("reason", e.Reason switch
+                {
+                    ShellStopCode.Obstacle => "obstacle",
+                    ShellStopCode.MapEdge => "edge",
+                    _ => "range",
+                });
+                break;
+        }
+
+        w.WriteEndObject();
     }
 
     /// <summary>The SSE <c>end</c> event: winner (-1 draw or unknown), reason, ticks, each player's outcome.</summary>
@@ -130,37 +203,107 @@ public static class ViewerJson
         w.WriteEndArray();
     }
 
-    /// <summary>The map as the Game library's JSON (camelCase: width, height, obstacles, spawns, base), or null for an unknown map.</summary>
-    public static void WriteMap(Utf8JsonWriter w, string mapId)
+    /// <summary>
+    /// The battle's definition as clients get it (<c>BattleDefinition</c> messages, docs/protocol.md): <c>definitionHash</c>
+    /// (16 hex digits, the wire's 8 bytes in order), <c>rules</c>, the tank <c>classes</c> by class id and the <c>map</c>
+    /// (width, height, obstacles, spawns, base, in the Game library's JSON names and units: metres, degrees). Nulls and no
+    /// classes when the battle has no definition (over).
+    /// </summary>
+    public static void WriteDefinition(Utf8JsonWriter w, ulong hash, BattleDefinition? d)
     {
-        MapDefinition map;
-        try
+        if (d is null)
         {
-            map = BuiltInMaps.Load(mapId);
-        }
-        catch (ArgumentException)
-        {
+            w.WriteNull("definitionHash");
+            w.WriteNull("rules");
+            w.WriteStartArray("classes");
+            w.WriteEndArray();
             w.WriteNull("map");
             return;
         }
 
-        w.WritePropertyName("map");
-        w.WriteRawValue(GameJson.ToJson(map));
-    }
+        Span<byte> wire = stackalloc byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(wire, hash);
+        w.WriteString("definitionHash", Convert.ToHexStringLower(wire));
 
-    /// <summary>The tank classes by class id (name, hit points, hull radius in metres): the page's bars and sizes.</summary>
-    public static void WriteClasses(Utf8JsonWriter w)
-    {
+        var r = d.Rules;
+        w.WriteStartObject("rules");
+        w.WriteNumber("tickRate", r.TickRate);
+        w.WriteNumber("timeLimitSeconds", r.TimeLimitSeconds);
+        w.WriteNumber("capturePoints", r.CapturePoints);
+        w.WriteNumber("capturePointsPerTankPerSecond", r.CapturePointsPerTankPerSecond);
+        w.WriteNumber("maxCapturingTanks", r.MaxCapturingTanks);
+        w.WriteNumber("captureDecayPerSecond", r.CaptureDecayPerSecond);
+        w.WriteBoolean("friendlyFire", r.FriendlyFire);
+        w.WriteBoolean("resetCaptureOnDamage", r.ResetCaptureOnDamage);
+        w.WriteEndObject();
+
         w.WriteStartArray("classes");
-        foreach (var c in TankClasses.All())
+        foreach (var c in d.Classes)
         {
             w.WriteStartObject();
             w.WriteString("name", c.Name);
             w.WriteNumber("hitPoints", c.HitPoints);
             w.WriteNumber("radius", c.Radius);
+            w.WriteNumber("reloadSeconds", c.ReloadSeconds);
+            w.WriteNumber("shellSpeed", c.ShellSpeed);
+            w.WriteNumber("shellDamage", c.ShellDamage);
+            w.WriteNumber("shellRange", c.ShellRange);
+            w.WriteNumber("maxForwardSpeed", c.MaxForwardSpeed);
             w.WriteEndObject();
         }
 
         w.WriteEndArray();
+
+        w.WriteStartObject("map");
+        w.WriteString("name", d.MapName);
+        w.WriteNumber("width", d.Width);
+        w.WriteNumber("height", d.Height);
+        w.WriteStartArray("obstacles");
+        foreach (var o in d.Obstacles)
+        {
+            w.WriteStartObject();
+            if (o.Shape == DefinitionObstacleShape.Circle)
+            {
+                w.WriteString("shape", "circle");
+                w.WriteNumber("x", o.X);
+                w.WriteNumber("y", o.Y);
+                w.WriteNumber("radius", o.Radius);
+            }
+            else
+            {
+                w.WriteString("shape", "box");
+                w.WriteNumber("x", o.X);
+                w.WriteNumber("y", o.Y);
+                w.WriteNumber("halfWidth", o.HalfWidth);
+                w.WriteNumber("halfHeight", o.HalfHeight);
+                w.WriteNumber("angleDegrees", o.AngleDegrees);
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("spawns");
+        foreach (var s in new[] { d.Spawn0, d.Spawn1 })
+        {
+            w.WriteStartObject();
+            w.WriteNumber("x", s.X);
+            w.WriteNumber("y", s.Y);
+            w.WriteNumber("halfWidth", s.HalfWidth);
+            w.WriteNumber("halfHeight", s.HalfHeight);
+            w.WriteNumber("facingDegrees", s.FacingDegrees);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartObject("base");
+        w.WriteNumber("x", d.Base.X);
+        w.WriteNumber("y", d.Base.Y);
+        w.WriteNumber("radius", d.Base.Radius);
+        w.WriteEndObject();
+        w.WriteEndObject();
     }
 }
+
+/// <summary>A battle event and the tick of its <c>BattleEvents</c> message.</summary>
+public readonly record struct TickEvent(uint Tick, WireEvent Event);

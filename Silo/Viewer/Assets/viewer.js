@@ -1,5 +1,5 @@
-// The live battle viewer: lists the cluster's live battles and draws one from the silo's SSE stream of world states
-// (Silo/Viewer/ViewerJson.cs describes the frame). Plain script, no build step, nothing fetched from elsewhere.
+// The live battle viewer: lists the cluster's live battles and draws one from the silo's SSE stream of world states and
+// the battle's own events (Silo/Viewer/ViewerJson.cs describes the frame), on the map of the battle's definition. Plain script, no build step, nothing fetched from elsewhere.
 (() => {
   'use strict';
 
@@ -7,6 +7,9 @@
   const TEAM_FILL = ['rgba(74,157,255,0.16)', 'rgba(255,90,71,0.16)'];
   const TEAM_NAME = ['blue', 'red'];
   const REASON = { 1: 'destroyed', 2: 'captured', 3: 'time', 4: 'aborted' };
+  const STOP = { obstacle: 'on an obstacle', edge: 'at the map edge', range: 'out of range' };
+  const MARK_TICKS = 16; // impact markers fade over 0.8 s of a 20 Hz battle
+  const FLASH_TICKS = 4;
   const ANGLE = Math.PI * 2 / 65536;
   const FEED_MAX = 200;
 
@@ -18,7 +21,7 @@
   const canvas = $('battle');
   const ctx = canvas.getContext('2d');
   let list = [];
-  let view = null; // the battle shown: { id, info, map, es, prev, cur, last, hitBy, feed }
+  let view = null; // the battle shown: { id, info, map, es, prev, cur, shots, marks, capture, names, classes }
 
   // ---- the list ---------------------------------------------------------------------------------------------------
 
@@ -77,12 +80,15 @@
 
   async function openView(id) {
     closeView();
-    const v = { id, info: null, map: null, es: null, prev: null, cur: null, last: null, hitBy: {}, lastFire: {}, overNoted: false, feed: [], names: {}, classes: [] };
+    const v = { id, info: null, map: null, es: null, prev: null, cur: null, shots: new Map(), marks: [], capture: [0, 0], started: false, overNoted: false, names: {}, classes: [], events: 0 };
     view = v;
     $('view').hidden = false;
     $('feed').innerHTML = '';
     canvas.dataset.battleId = id;
     canvas.dataset.frames = '0';
+    canvas.dataset.events = '0';
+    canvas.dataset.effects = '0';
+    canvas.dataset.marks = '0';
     setStatus('connecting', 'connecting…');
     renderList();
     let r;
@@ -102,6 +108,11 @@
     v.classes = v.info.classes;
     for (const p of v.info.players) v.names[p.tankId] = p;
     $('view-title').textContent = `battle ${id.slice(0, 8)} · ${v.info.mapId} · silo ${v.info.silo ?? '?'}`;
+    canvas.dataset.definitionHash = v.info.definitionHash ?? '';
+    if (!v.map) {
+      setStatus('over', 'the battle has no definition (over)');
+      return;
+    }
     connect(v);
   }
 
@@ -135,11 +146,23 @@
     if (v.cur && f.epoch !== v.cur.epoch) {
       note(v, f.t, `battle resumed from its checkpoint (epoch ${f.epoch})`);
       v.prev = null;
-      v.last = null;
+      v.cur = null;
+      v.shots.clear();
+      v.marks = [];
     }
-    if (v.last) deriveEvents(v, v.last, f);
-    else note(v, f.t, `watching: ${[...f.tanks.values()].filter(t => t.alive).length}/${f.tanks.size} tanks alive`);
-    v.last = f;
+    if (!v.started) {
+      v.started = true;
+      v.capture = [...f.capture]; // capture lines tell what changes from here
+      note(v, f.t, `watching: ${[...f.tanks.values()].filter(t => t.alive).length}/${f.tanks.size} tanks alive`);
+    }
+    if (raw.vd) note(v, f.t, `<span class="muted">${raw.vd} events not shown (the stream fell behind)</span>`);
+    for (const e of raw.v) onEvent(v, e);
+    v.events += raw.v.length;
+    canvas.dataset.events = String(v.events);
+    if (v.cur && !v.cur.reason && f.reason) {
+      v.overNoted = true;
+      note(v, f.t, `battle over: ${f.winner < 0 ? 'draw' : TEAM_NAME[f.winner] + ' team wins'} (${REASON[f.reason] ?? f.reason})`);
+    }
     v.prev = v.cur && v.cur.epoch === f.epoch ? v.cur : null;
     v.cur = f;
     let alive = 0;
@@ -177,61 +200,44 @@
     return p ? `<span class="team${p.team}">${esc(p.name)}</span>` : `tank ${tankId}`;
   }
 
-  // The feed comes from what changed between two frames (the state is all the viewer relies on, not the protocol's event
-  // messages): a tank whose reload starts over fired; lost hit points are a hit, by the owner of the nearest shell that
-  // vanished or else the enemy that fired last with its turret on the target (a shell fired point-blank hits within its
-  // first tick and is never seen); a tank that stops living is a kill, by its last hitter.
-  function deriveEvents(v, a, b) {
-    const rate = v.info.tickRate;
-    for (const t of b.tanks.values()) {
-      const before = a.tanks.get(t.id);
-      if (before && before.alive && t.reload > before.reload) {
-        v.lastFire[t.id] = { t: b.t, x: before.x, y: before.y, turret: t.turret, team: t.team };
-        note(v, b.t, `${name(v, t.id)} fires`);
+  // The battle's own events (the BattleEvents messages, docs/protocol.md "BattleEvents"), in the order they happened:
+  // the feed's lines, the shells' launch records (drawn from them, also those that hit within their first tick and so
+  // are in no snapshot), muzzle flashes at launch, fading markers where a shell hit or stopped.
+  function onEvent(v, e) {
+    const team = t => `<span class="team${t}">${TEAM_NAME[t]}</span>`;
+    switch (e.k) {
+      case 'shot':
+        v.shots.set(e.shell, { owner: e.shooter, x: e.x / 100, y: e.y / 100, angle: e.angle * ANGLE, speed: e.speed / 10, t: e.t, end: null });
+        v.marks.push({ kind: 'flash', x: e.x / 100, y: e.y / 100, angle: e.angle * ANGLE, t: e.t - 1 });
+        note(v, e.t, `${name(v, e.shooter)} fires`);
+        break;
+      case 'hit':
+        endShell(v, e);
+        v.marks.push({ kind: 'hit', x: e.x / 100, y: e.y / 100, t: e.t });
+        note(v, e.t, `${name(v, e.shooter)} hits ${name(v, e.target)} for ${e.damage}`);
+        break;
+      case 'stopped':
+        endShell(v, e);
+        v.marks.push({ kind: 'stop', x: e.x / 100, y: e.y / 100, t: e.t });
+        note(v, e.t, `<span class="muted">shell of</span> ${name(v, e.shooter)} <span class="muted">stopped ${STOP[e.reason] ?? e.reason}</span>`);
+        break;
+      case 'destroyed':
+        note(v, e.t, `${name(v, e.target)} destroyed by ${name(v, e.killer)}`);
+        break;
+      case 'capture': {
+        const was = v.capture[e.team], now = e.progress;
+        v.capture[e.team] = now;
+        if (was === 0 && now > 0) note(v, e.t, `${team(e.team)} starts capturing the base`);
+        else if (now === 0 && was > 0) note(v, e.t, `${team(e.team)} capture reset`);
+        else if (Math.floor(now / 25) > Math.floor(was / 25)) note(v, e.t, `${team(e.team)} capture ${now}%`);
+        break;
       }
-    }
-    const gone = [...a.shells.values()].filter(s => !b.shells.has(s.id));
-    for (const t of b.tanks.values()) {
-      const before = a.tanks.get(t.id);
-      if (!before) continue;
-      if (t.hp < before.hp) {
-        const shooter = shooterOf(v, t, gone, b.t, rate);
-        if (shooter !== null) v.hitBy[t.id] = shooter;
-        note(v, b.t, `${shooter === null ? 'a shell' : name(v, shooter)} hits ${name(v, t.id)} for ${before.hp - t.hp}`);
-      }
-      if (before.alive && !t.alive) {
-        const killer = v.hitBy[t.id];
-        note(v, b.t, `${name(v, t.id)} destroyed${killer === undefined ? '' : ' by ' + name(v, killer)}`);
-      }
-    }
-    for (let team = 0; team < 2; team++) {
-      const was = a.capture[team], now = b.capture[team];
-      if (was === now) continue;
-      if (was === 0) note(v, b.t, `<span class="team${team}">${TEAM_NAME[team]}</span> starts capturing the base`);
-      else if (now === 0) note(v, b.t, `<span class="team${team}">${TEAM_NAME[team]}</span> capture reset`);
-      else if (Math.floor(now / 25) > Math.floor(was / 25)) note(v, b.t, `<span class="team${team}">${TEAM_NAME[team]}</span> capture ${now}%`);
-    }
-    if (!a.reason && b.reason) {
-      v.overNoted = true;
-      note(v, b.t, `battle over: ${b.winner < 0 ? 'draw' : TEAM_NAME[b.winner] + ' team wins'} (${REASON[b.reason] ?? b.reason})`);
     }
   }
 
-  function shooterOf(v, target, gone, tick, rate) {
-    let best = null, score = Infinity;
-    for (const s of gone) {
-      const p = shellAt(s, tick, rate);
-      const d = Math.hypot(p.x - target.x, p.y - target.y);
-      if (d < 15 && d < score) { score = d; best = s.owner; }
-    }
-    if (best !== null) return best;
-    for (const [id, f] of Object.entries(v.lastFire)) {
-      if (f.team === target.team || tick - f.t > 2 * rate) continue; // a shell flies 1.3 s at most
-      let err = Math.atan2(target.y - f.y, target.x - f.x) - f.turret;
-      err = Math.abs(Math.atan2(Math.sin(err), Math.cos(err)));
-      if (err < score) { score = err; best = Number(id); }
-    }
-    return best;
+  function endShell(v, e) {
+    const s = v.shots.get(e.shell);
+    if (s) s.end = { t: e.t, x: e.x / 100, y: e.y / 100 };
   }
 
   function note(v, tick, html) {
@@ -263,9 +269,17 @@
 
   // ---- drawing ----------------------------------------------------------------------------------------------------
 
+  // A snapshot's shell: its record is its position at its spawn tick.
   function shellAt(s, tick, rate) {
     const d = s.speed * Math.max(0, tick - s.spawn) / rate;
     return { x: s.x + Math.cos(s.angle) * d, y: s.y + Math.sin(s.angle) * d };
+  }
+
+  // A shot's launch record: the muzzle at the start of tick T (= the end of T - 1); flown distance so far, capped at its end.
+  function shotFlown(s, tick, rate) {
+    let d = s.speed * Math.max(0, tick - (s.t - 1)) / rate;
+    if (s.end) d = Math.min(d, Math.hypot(s.end.x - s.x, s.end.y - s.y));
+    return d;
   }
 
   function lerpAngle(a, b, t) {
@@ -409,20 +423,67 @@
     }
 
     // Shells: the head and a 6 m streak behind it (never behind the muzzle): they cross a duel map in half a second.
+    // Those whose shot the stream carried fly from their launch record to where they hit or stopped; others (fired before
+    // this page watched) from the snapshot.
+    let effects = 0, marks = 0;
     ctx.strokeStyle = '#ffe27a';
     ctx.fillStyle = '#fff6c8';
     ctx.lineWidth = 2;
-    for (const s of f.shells.values()) {
-      const at = Math.max(renderTick, s.spawn);
-      const p = shellAt(s, at, rate), back = Math.min(6, s.speed * (at - s.spawn) / rate);
+    const streak = (x, y, angle, back) => {
       ctx.beginPath();
-      ctx.moveTo(X(p.x - Math.cos(s.angle) * back), Y(p.y - Math.sin(s.angle) * back));
-      ctx.lineTo(X(p.x), Y(p.y));
+      ctx.moveTo(X(x - Math.cos(angle) * back), Y(y - Math.sin(angle) * back));
+      ctx.lineTo(X(x), Y(y));
       ctx.stroke();
       ctx.beginPath();
-      ctx.arc(X(p.x), Y(p.y), 2.5, 0, 2 * Math.PI);
+      ctx.arc(X(x), Y(y), 2.5, 0, 2 * Math.PI);
       ctx.fill();
+      effects++;
+    };
+    for (const [id, s] of v.shots) {
+      if (s.end && renderTick > s.end.t + 1) { v.shots.delete(id); continue; }
+      if (!s.end && renderTick > s.t + 10 * rate) { v.shots.delete(id); continue; } // its end was lost with a dropped frame
+      if (renderTick < s.t - 1 || (s.end && renderTick > s.end.t)) continue;
+      const d = shotFlown(s, renderTick, rate);
+      streak(s.x + Math.cos(s.angle) * d, s.y + Math.sin(s.angle) * d, s.angle, Math.min(6, d));
     }
+    for (const s of f.shells.values()) {
+      if (v.shots.has(s.id)) continue;
+      const at = Math.max(renderTick, s.spawn);
+      const p = shellAt(s, at, rate);
+      streak(p.x, p.y, s.angle, Math.min(6, s.speed * (at - s.spawn) / rate));
+    }
+
+    // Muzzle flashes at launch, impact markers where shells hit (a burst) or stopped (a ring), fading.
+    v.marks = v.marks.filter(m => renderTick - m.t < MARK_TICKS);
+    for (const m of v.marks) {
+      const age = renderTick - m.t;
+      if (age < 0) continue; // its tick is not drawn yet
+      if (m.kind === 'flash') {
+        if (age > FLASH_TICKS) continue;
+        const k = 1 - age / FLASH_TICKS;
+        ctx.fillStyle = `rgba(255,220,120,${0.9 * k})`;
+        ctx.beginPath();
+        ctx.arc(X(m.x + Math.cos(m.angle) * 0.8), Y(m.y + Math.sin(m.angle) * 0.8), 3 + 5 * k, 0, 2 * Math.PI);
+        ctx.fill();
+      } else {
+        const k = 1 - age / MARK_TICKS;
+        ctx.strokeStyle = m.kind === 'hit' ? `rgba(255,110,60,${k})` : `rgba(220,220,220,${0.8 * k})`;
+        ctx.lineWidth = m.kind === 'hit' ? 3 : 2;
+        ctx.beginPath();
+        ctx.arc(X(m.x), Y(m.y), (m.kind === 'hit' ? 7 : 5) + 12 * (1 - k), 0, 2 * Math.PI);
+        ctx.stroke();
+        marks++;
+        if (m.kind === 'hit') {
+          ctx.fillStyle = `rgba(255,210,90,${k})`;
+          ctx.beginPath();
+          ctx.arc(X(m.x), Y(m.y), 5 * k + 1, 0, 2 * Math.PI);
+          ctx.fill();
+        }
+      }
+      effects++;
+    }
+    canvas.dataset.effects = String(effects); // shells, flashes and markers drawn
+    canvas.dataset.marks = String(marks); // impact markers (hits, stops) drawn
 
     ctx.fillStyle = 'rgba(0,0,0,0.55)';
     ctx.fillRect(8, 8, 250, 22);

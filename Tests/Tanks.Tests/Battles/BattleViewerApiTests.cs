@@ -69,7 +69,15 @@ public sealed class BattleViewerApiTests(BattleStack shared)
             Assert.Equal(20, root.GetProperty("tickRate").GetInt32());
             Assert.False(root.GetProperty("over").GetBoolean());
             Assert.Equal(2, root.GetProperty("players").GetArrayLength());
-            Assert.Equal(3, root.GetProperty("classes").GetArrayLength());
+            // From the battle's definition, as clients get it: its hash is the one BattleStart carried.
+            var hash = new byte[8];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(hash, duel.Start.DefinitionHash);
+            Assert.Equal(Convert.ToHexStringLower(hash), root.GetProperty("definitionHash").GetString());
+            Assert.Equal(20, root.GetProperty("rules").GetProperty("tickRate").GetInt32());
+            var classes = root.GetProperty("classes").EnumerateArray().ToArray();
+            Assert.Equal(["light", "medium", "heavy"], classes.Select(c => c.GetProperty("name").GetString()));
+            Assert.Equal(800, classes[0].GetProperty("hitPoints").GetInt32());
+            Assert.Equal(2.4, classes[0].GetProperty("radius").GetDouble(), 3);
             var map = root.GetProperty("map");
             Assert.Equal(120, map.GetProperty("width").GetDouble());
             Assert.Equal(2, map.GetProperty("obstacles").GetArrayLength());
@@ -129,15 +137,21 @@ public sealed class BattleViewerApiTests(BattleStack shared)
         Assert.False(duel.Over, "the duel ended while it was watched");
     }
     [Fact]
-    public async Task Viewer_stream_ends_with_the_battles_last_state_and_its_result()
+    public async Task Viewer_stream_carries_every_event_of_the_battle_and_ends_with_its_last_state_and_its_result()
     {
-        await using var duel = await DrivenDuel.StartAsync(shared, fight: true);
+        // Nobody fires until the stream is open, so the stream must carry every shot of the battle.
+        await using var duel = await DrivenDuel.StartAsync(shared, fight: true, holdFire: true);
         using var http = DrivenDuel.Http(shared);
         using var stream = await SseStream.OpenAsync(http, $"/viewer/api/battles/{duel.BattleId}/stream");
+        duel.OpenFire();
 
         // Frames until the end event (a duel of aimed shots lasts about half a minute; bounded at two).
         var watch = System.Diagnostics.Stopwatch.StartNew();
         string? last = null;
+        Dictionary<int, (int X, int Y, int Hp)>? before = null;
+        var shots = new Dictionary<long, JsonElement>(); // shell id → its shot
+        var hits = new List<JsonElement>();
+        int stops = 0, kills = 0, frames = 0;
         while (true)
         {
             Assert.True(watch.Elapsed < TimeSpan.FromMinutes(2), "the duel did not end in two minutes");
@@ -152,6 +166,16 @@ public sealed class BattleViewerApiTests(BattleStack shared)
                 Assert.Equal(2, players.Length);
                 Assert.Single(players, p => p.GetProperty("survived").GetBoolean() && p.GetProperty("team").GetInt32() == winner);
 
+                // No event lost to the 10 frames/s: every shot the battle counted came through, each shell ended in
+                // exactly one hit or stop (the last ones may still fly when the battle ends), one kill.
+                var reportedShots = players.Sum(p => p.GetProperty("shots").GetInt32());
+                Assert.True(reportedShots > 0, "the battle reported no shots");
+                Assert.Equal(reportedShots, shots.Count);
+                Assert.InRange(hits.Count + stops, shots.Count - 2, shots.Count);
+                Assert.Equal(1, kills);
+                Assert.Contains(hits, h => h.GetProperty("damage").GetInt32() > 0);
+                Assert.True(frames > 20, $"only {frames} frames");
+
                 // The frame before it is the battle's last: over (even if the 10 frames/s would have skipped its tick),
                 // the same winner, one tank left alive.
                 Assert.NotNull(last);
@@ -164,6 +188,65 @@ public sealed class BattleViewerApiTests(BattleStack shared)
 
             Assert.Equal("frame", kind);
             last = data;
+            frames++;
+            using var frame = JsonDocument.Parse(data);
+            var root = frame.RootElement;
+            Assert.Equal(0, root.GetProperty("vd").GetInt32());
+            var tick = root.GetProperty("t").GetInt64();
+            var tanks = root.GetProperty("k").EnumerateArray().ToDictionary(
+                k => k[0].GetInt32(), k => (X: k[3].GetInt32(), Y: k[4].GetInt32(), Hp: k[7].GetInt32()));
+            var damage = tanks.Keys.ToDictionary(id => id, _ => 0);
+            foreach (var e in root.GetProperty("v").EnumerateArray())
+            {
+                var t = e.GetProperty("t").GetInt64();
+                Assert.InRange(t, 1, tick);
+                switch (e.GetProperty("k").GetString())
+                {
+                    case "shot":
+                    {
+                        // The launch record: the muzzle, at the shooter's hull edge (it stands, or nearly: 6 m).
+                        var shooter = tanks[e.GetProperty("shooter").GetInt32()];
+                        Assert.True(Distance(shooter.X, shooter.Y, e) < 600, $"a shot launched far from its tank: {e}");
+                        Assert.InRange(e.GetProperty("speed").GetInt32(), 2000, 2700); // 230 or 260 m/s in dm/s
+                        Assert.True(shots.TryAdd(e.GetProperty("shell").GetInt64(), e.Clone()), $"a shell shot twice: {e}");
+                        break;
+                    }
+
+                    case "hit":
+                    {
+                        // The shell of a shot seen before, by its shooter; the impact at the target's hull.
+                        Assert.True(shots.TryGetValue(e.GetProperty("shell").GetInt64(), out var shot), $"a hit of an unseen shot: {e}");
+                        Assert.Equal(shot.GetProperty("shooter").GetInt32(), e.GetProperty("shooter").GetInt32());
+                        var target = tanks[e.GetProperty("target").GetInt32()];
+                        Assert.True(Distance(target.X, target.Y, e) < 600, $"a hit far from its target: {e}");
+                        damage[e.GetProperty("target").GetInt32()] += e.GetProperty("damage").GetInt32();
+                        hits.Add(e.Clone());
+                        break;
+                    }
+
+                    case "stopped":
+                        Assert.True(shots.ContainsKey(e.GetProperty("shell").GetInt64()), $"a stop of an unseen shot: {e}");
+                        Assert.Contains(e.GetProperty("reason").GetString(), new[] { "obstacle", "edge", "range" });
+                        stops++;
+                        break;
+                    case "destroyed":
+                        Assert.NotEqual(e.GetProperty("target").GetInt32(), e.GetProperty("killer").GetInt32());
+                        kills++;
+                        break;
+                }
+            }
+
+            // The hit points the states lost between two frames sent are exactly the damage of the hits in between.
+            if (before is not null)
+            {
+                foreach (var (id, now) in tanks)
+                {
+                    Assert.True(before[id].Hp - now.Hp == damage[id],
+                        $"tank {id} went from {before[id].Hp} to {now.Hp} HP by tick {tick}, the hits said {damage[id]}");
+                }
+            }
+
+            before = tanks;
         }
 
         // The stream closes after the end; the battle is over, so a new stream is refused.
@@ -174,6 +257,9 @@ public sealed class BattleViewerApiTests(BattleStack shared)
             return response.StatusCode == HttpStatusCode.NotFound;
         }, Timeout), "a stream of the ended battle was not refused");
     }
+
+    private static double Distance(int x, int y, JsonElement e) =>
+        Math.Sqrt(Math.Pow(x - e.GetProperty("x").GetInt32(), 2) + Math.Pow(y - e.GetProperty("y").GetInt32(), 2));
 }
 
 /// <summary>A minimal Server-Sent Events reader: one event (its name and data) at a time.</summary>

@@ -11,8 +11,9 @@ namespace Tanks.Tests.Battles;
 /// <summary>
 /// The live battle viewer in real headless Chromium (Debian chromium + chromium-driver through Selenium), against a duel
 /// two clients drive: refused without credentials; with them the page lists the battle, draws it on its canvas from the
-/// SSE stream, the picture moves between two screenshots, and the tank count it shows is the battle's. Screenshots are
-/// kept in the test artifacts.
+/// SSE stream, the picture moves between two screenshots, the tank count it shows is the battle's, and the feed shows the
+/// battle's own events (a shot, a hit with both players' names). Screenshots are kept in the test artifacts; the last,
+/// mid-battle with a shell or an impact marker drawn, is the one in docs/viewer.png.
 /// </summary>
 [Collection(BattleStackCollection.Name)]
 public sealed class BattleViewerBrowserTests(BattleStack shared)
@@ -24,7 +25,8 @@ public sealed class BattleViewerBrowserTests(BattleStack shared)
     {
         var chromium = RequiredTool.Find("chromium", "apt-get install -y chromium chromium-driver, or .ci/install-tools.sh");
         var chromedriver = RequiredTool.Find("chromedriver", "apt-get install -y chromium-driver, or .ci/install-tools.sh");
-        await using var duel = await DrivenDuel.StartAsync(shared);
+        // Two circling light tanks that aim at each other (they hit now and then), firing once the page is live.
+        await using var duel = await DrivenDuel.StartAsync(shared, holdFire: true, aim: true);
         var id = duel.BattleId.ToString();
 
         var baseUrl = $"http://127.0.0.1:{shared.Stack.SiloHttpPort}/viewer/";
@@ -59,6 +61,7 @@ public sealed class BattleViewerBrowserTests(BattleStack shared)
         var live = await WaitForAsync(driver, _ => Attribute(canvas, "data-state") == "live" && Number(canvas, "data-frames") >= 3 ? "yes" : null);
         Assert.True(live is not null, $"the canvas never went live (state {Attribute(canvas, "data-state")}, frames {Attribute(canvas, "data-frames")}):\n{BodyText(driver)}");
         Assert.Equal(id, Attribute(canvas, "data-battle-id"));
+        duel.OpenFire();
 
         var firstTick = Number(canvas, "data-tick");
         Remember(driver);
@@ -81,12 +84,22 @@ public sealed class BattleViewerBrowserTests(BattleStack shared)
         Assert.Contains("left", driver.FindElement(By.Id("clock")).Text, StringComparison.Ordinal);
         Assert.Equal(2, driver.FindElements(By.CssSelector("#roster > div")).Count);
 
-        // 6. The event feed, from what changes between frames: a shot within a reload (2.5 s for a light tank); then a
-        //    frame with its shell in flight (a shell lives ~19 ticks: 250 m at 260 m/s).
+        // 6. The event feed, from the battle's events: a shot; a hit, "<shooter> hits <target> for <damage>" with the two
+        //    players' names (the aimed light tanks hit within a few reloads of 2.5 s).
         var shot = await WaitForAsync(driver, d => d.FindElements(By.CssSelector("#feed li")).FirstOrDefault(li => li.Text.Contains("fires", StringComparison.Ordinal)));
         Assert.True(shot is not null, "no shot in the event feed:\n" + BodyText(driver));
-        var shells = await WaitForAsync(driver, _ => Number(canvas, "data-shell-count") > 0 ? "yes" : null);
-        Assert.True(shells is not null, "no frame with a shell in flight reached the page");
+        var names = string.Join("|", duel.Names.Select(System.Text.RegularExpressions.Regex.Escape));
+        var hitLine = new System.Text.RegularExpressions.Regex($@"^\d+ ({names}) hits ({names}) for [1-9]\d*$");
+        var hit = await WaitForAsync(driver, d => d.FindElements(By.CssSelector("#feed li")).Select(li => hitLine.Match(li.Text)).FirstOrDefault(m => m.Success));
+        Assert.True(hit is not null, "no hit line with both players' names in the event feed:\n" + BodyText(driver));
+        Assert.NotEqual(hit!.Groups[1].Value, hit.Groups[2].Value);
+        Assert.True(Number(canvas, "data-events") >= 2, $"events counted: {Attribute(canvas, "data-events")}");
+
+        // 7. Mid-battle: both tanks alive, an impact marker (a hit or a stopped shell, shown 0.8 s) on the canvas: the
+        //    screenshot in docs/viewer.png.
+        var drawn = await WaitForAsync(driver, _ => Number(canvas, "data-tanks-alive") == 2 && Number(canvas, "data-marks") > 0 ? "yes" : null);
+        Assert.True(drawn is not null, $"no impact marker drawn while both tanks lived (alive {Attribute(canvas, "data-tanks-alive")})");
+        Assert.True(Number(canvas, "data-effects") >= Number(canvas, "data-marks"));
         var feedShot = Path.Combine(artifacts, "battle-viewer-battle-3.png");
         Save(driver, feedShot);
 
@@ -102,7 +115,7 @@ public sealed class BattleViewerBrowserTests(BattleStack shared)
         service.HideCommandPromptWindow = true;
         var options = new ChromeOptions { BinaryLocation = chromium };
         options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1280,1000",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1120,1060",
             "--user-data-dir=" + profile);
         var driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
         driver.Manage().Timeouts().PageLoad = TimeSpan.FromSeconds(20);

@@ -20,13 +20,17 @@ internal sealed class DrivenDuel : IAsyncDisposable
     private readonly Task _driving;
 
     private readonly bool _fight;
+    private readonly bool _aim;
+    private volatile bool _holdFire;
 
-    private DrivenDuel(TanksClient[] clients, BattleStartInfo start, string[] names, bool fight)
+    private DrivenDuel(TanksClient[] clients, BattleStartInfo start, string[] names, bool fight, bool holdFire, bool aim)
     {
+        _aim = aim;
         _clients = clients;
         Start = start;
         Names = names;
         _fight = fight;
+        _holdFire = holdFire;
         _driving = DriveAsync();
     }
 
@@ -38,9 +42,11 @@ internal sealed class DrivenDuel : IAsyncDisposable
 
     /// <summary>
     /// A duel of two light tanks that circle and fire blind; <paramref name="fight"/>: a medium and a light tank that
-    /// aim at each other instead, so one destroys the other in about half a minute.
+    /// aim at each other instead, so one destroys the other in about half a minute. <paramref name="holdFire"/>: nobody
+    /// fires until <see cref="OpenFire"/> (a watcher that must see every shot subscribes first). <paramref name="aim"/>: the
+    /// circling light tanks aim at each other, so they hit now and then (eight hits destroy one).
     /// </summary>
-    public static async Task<DrivenDuel> StartAsync(BattleStack stack, bool fight = false)
+    public static async Task<DrivenDuel> StartAsync(BattleStack stack, bool fight = false, bool holdFire = false, bool aim = false)
     {
         var (a, nameA) = await stack.NewPlayerAsync();
         var (b, nameB) = await stack.NewPlayerAsync();
@@ -49,7 +55,7 @@ internal sealed class DrivenDuel : IAsyncDisposable
         var start = await a.Game.WaitForBattleStartAsync(timeout: TimeSpan.FromSeconds(15));
         var startB = await b.Game.WaitForBattleStartAsync(timeout: TimeSpan.FromSeconds(15));
         Assert.Equal(start.BattleId, startB.BattleId);
-        return new DrivenDuel([a, b], start, [nameA, nameB], fight);
+        return new DrivenDuel([a, b], start, [nameA, nameB], fight, holdFire, aim);
     }
 
     /// <summary>The tanks in the newest world state the first player decoded (null before the first).</summary>
@@ -60,6 +66,9 @@ internal sealed class DrivenDuel : IAsyncDisposable
     }
 
     public bool Over => _clients.Any(c => c.Game.BattleEnds > 0);
+
+    /// <summary>Lets the tanks fire (a duel started with holdFire).</summary>
+    public void OpenFire() => _holdFire = false;
 
     private async Task DriveAsync()
     {
@@ -77,14 +86,20 @@ internal sealed class DrivenDuel : IAsyncDisposable
                     if (game.Battle is { } battle && game.TryCopyLatest(state))
                     {
                         var aim = BattleEndToEndTests.AimAtNearestEnemy(state, battle.TankId, battle.Team);
-                        game.SendInput(t < 1 ? 0.5f : 0f, 0f, aim ?? 0f, fire: aim is not null);
+                        game.SendInput(t < 1 ? 0.5f : 0f, 0f, aim ?? 0f, fire: aim is not null && !_holdFire);
                     }
 
                     continue;
                 }
 
-                var yaw = (i == 0 ? 1 : -1) * t * 0.8f;
-                _clients[i].Game.SendInput(-0.5f, i == 0 ? 0.5f : -0.5f, MathF.IEEERemainder(yaw, 2 * MathF.PI), fire: true);
+                var yaw = MathF.IEEERemainder((i == 0 ? 1 : -1) * t * 0.8f, 2 * MathF.PI);
+                if (_aim && _clients[i].Game is { Battle: { } own } g && g.TryCopyLatest(state)
+                    && BattleEndToEndTests.AimAtNearestEnemy(state, own.TankId, own.Team) is { } aimed)
+                {
+                    yaw = aimed;
+                }
+
+                _clients[i].Game.SendInput(-0.5f, i == 0 ? 0.5f : -0.5f, yaw, fire: !_holdFire);
             }
 
             try
