@@ -30,6 +30,12 @@ public sealed class TickPacer : IDisposable
     /// <summary>The period in <see cref="Stopwatch"/> ticks.</summary>
     public long Period => _period;
 
+    /// <summary>The next deadline (a <see cref="Stopwatch"/> timestamp).</summary>
+    public long NextDeadline => _next;
+
+    /// <summary>When the last deadline was released (a <see cref="Stopwatch"/> timestamp; 0 before the first).</summary>
+    public long LastRelease => _lastRelease;
+
     /// <summary>Deadlines released so far.</summary>
     public long Released { get; private set; }
 
