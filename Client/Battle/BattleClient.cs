@@ -1,6 +1,9 @@
+using System.Diagnostics;
 using System.Text;
 using Tanks.Client.Game;
 using Tanks.Client.Netcode;
+using Tanks.Client.Prediction;
+using Tanks.Game;
 using Tanks.Protocol.Game;
 using Tanks.Protocol.Snapshots;
 
@@ -18,10 +21,21 @@ namespace Tanks.Client.Battle;
 /// for a lost <c>BattleStart</c>, until both have arrived. Definitions are kept by hash (a few), so a lost definition of
 /// a map seen before costs nothing.
 /// </para>
+/// <para>
+/// Prediction is built in: each complete start builds a <see cref="PredictedBattleView"/> from the battle's own
+/// definition (map and tank classes as received, <see cref="BattleDefinitions"/>), every input sent is predicted as it
+/// went on the wire, and every decoded snapshot reconciles it with that tick's input ack. Read it with
+/// <see cref="TryGetLocalPrediction"/>, <see cref="TryGetRenderedPose"/> and <see cref="SampleTanks"/>; call
+/// <see cref="UpdatePrediction"/> per frame. Send one input per server tick: <see cref="RunInputLoopAsync"/> does.
+/// docs/client-prediction.md.
+/// </para>
 /// </summary>
 public sealed class BattleClient : IDisposable
 {
     private static readonly TimeSpan RetryPeriod = TimeSpan.FromSeconds(1);
+
+    /// <summary>Snapshot arrivals the tick clock estimate looks back over (1.6 s at 20 Hz).</summary>
+    private const int ArrivalWindow = 32;
 
     private readonly NetcodeUdpClient _udp;
     private readonly object _lock = new();
@@ -40,6 +54,13 @@ public sealed class BattleClient : IDisposable
     private int _platoonUpdates;
     private int _platoonReplies;
     private PlatoonUpdateMessage? _lastPlatoonReply;
+    private PredictedBattleView? _view;
+    // Per newest snapshot: its arrival minus tick · period, i.e. when tick 0 "would have arrived"; the minimum over the
+    // window is the least delayed arrival, the phase RunInputLoopAsync sends at.
+    private readonly long[] _tickZeros = new long[ArrivalWindow];
+    private int _tickZeroCount;
+    private int _tickZeroNext;
+    private long _tickPeriod;
 
     public BattleClient(NetcodeUdpClient udp)
     {
@@ -55,6 +76,12 @@ public sealed class BattleClient : IDisposable
     public event Action<BattleEventsInfo>? BattleEventsReceived;
 
     public event Action<BattleEndInfo>? BattleEnded;
+
+    /// <summary>
+    /// A snapshot was decoded (raised on the receive loop; the state is valid only during the call: copy what you keep):
+    /// the state of its tick, that tick's input ack, and whether the prediction was reconciled with it.
+    /// </summary>
+    public event Action<DecodedSnapshot>? SnapshotDecoded;
 
     /// <summary>
     /// The server answered <c>ProtocolError</c>. When it speaks another protocol version than this SDK, every wait and
@@ -208,7 +235,163 @@ public sealed class BattleClient : IDisposable
                 ++_sequence, InputMessage.Axis(throttle), InputMessage.Axis(steering), SnapshotQuantizer.Angle(turretYaw),
                 fire ? InputButtons.Fire : InputButtons.None, _snapshots.AckTick);
             var length = input.WriteTo(_sendBuffer);
-            return _udp.SendPayload(_sendBuffer.AsSpan(0, length));
+            if (!_udp.SendPayload(_sendBuffer.AsSpan(0, length)))
+            {
+                return false; // never on the wire: the server will not apply it, so neither does the prediction
+            }
+
+            // Exactly what the server will decode: the sequence and the quantized controls.
+            _view?.OnInputSent(in input);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Sends one input per server tick until the battle ends (or <paramref name="cancellationToken"/> fires; then it
+    /// returns): each tick calls <paramref name="control"/> with the newest decoded state and sends what it returns
+    /// (null: nothing this tick). Paced by a <see cref="TickPacer"/> at the battle's tick rate, anchored just after the
+    /// least delayed snapshot arrivals so each input reaches the server inside one tick. Returns the inputs sent.
+    /// </summary>
+    public async Task<long> RunInputLoopAsync(Func<InputLoopTick, TankControls?> control, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(control);
+        var battle = Battle ?? throw new InvalidOperationException("not in a battle: wait for BattleStart first");
+        var ends = BattleEnds;
+        var state = new WorldState();
+        using var pacer = new TickPacer(battle.TickRate);
+        long sent = 0;
+        long index = 0;
+        try
+        {
+            while (BattleEnds == ends && Battle is not null && await pacer.WaitAsync(cancellationToken))
+            {
+                if (TryGetTickZero(out var zero))
+                {
+                    pacer.Anchor(zero + pacer.Period / 10); // a tenth of a tick after the snapshot: far from both batch edges
+                }
+
+                var latest = TryCopyLatest(state) ? state : null;
+                if (control(new InputLoopTick(index++, latest, battle)) is { } c && SendInput(c.Throttle, c.Steering, c.TurretYaw, c.Fire))
+                {
+                    sent++;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        return sent;
+    }
+
+    /// <summary>The map the prediction runs on (the battle's definition, as received); null outside a battle.</summary>
+    public MapDefinition? PredictionMap
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _view?.Local.Map;
+            }
+        }
+    }
+
+    /// <summary>The tank classes the prediction runs with (index = class id); null outside a battle.</summary>
+    public IReadOnlyList<TankClass>? PredictionClasses
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _view?.Local.Classes;
+            }
+        }
+    }
+
+    /// <summary>The local tank as predicted (false outside a battle and before the first snapshot with it).</summary>
+    public bool TryGetLocalPrediction(out LocalPrediction prediction)
+    {
+        lock (_lock)
+        {
+            if (_view is not { Local: { HasState: true } p })
+            {
+                prediction = default;
+                return false;
+            }
+
+            prediction = new LocalPrediction(
+                p.Predicted, p.Rendered, p.Server, p.PredictedTick, p.ServerTick, p.LastAppliedInput, p.NewestSequence,
+                p.PendingInputs, p.LastCorrection, p.CorrectionOffset, p.Reconciliations, p.Snaps, p.IsAlive);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// What to draw of the local tank <paramref name="tickFraction"/> (0..1) of the way from the previous predicted tick
+    /// to the newest, with the correction being smoothed away (<see cref="LocalTankPredictor.RenderedAt"/>).
+    /// </summary>
+    public bool TryGetRenderedPose(float tickFraction, out TankPose pose)
+    {
+        lock (_lock)
+        {
+            if (_view is not { Local: { HasState: true } p })
+            {
+                pose = default;
+                return false;
+            }
+
+            pose = p.RenderedAt(tickFraction);
+            return true;
+        }
+    }
+
+    /// <summary>Per rendered frame: lets <paramref name="elapsedSeconds"/> of the local tank's correction decay.</summary>
+    public void UpdatePrediction(float elapsedSeconds)
+    {
+        lock (_lock)
+        {
+            _view?.Update(elapsedSeconds);
+        }
+    }
+
+    /// <summary>
+    /// The tick to draw the other tanks at: newest snapshot tick − the interpolation delay (2 ticks); null before a
+    /// snapshot. Advance your render tick smoothly toward it with the frame clock.
+    /// </summary>
+    public double? RenderTick
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _view is { Others.IsEmpty: false } v ? v.RenderTick : null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes every tank to draw into <paramref name="output"/>: the others interpolated at <paramref name="renderTick"/>,
+    /// yours predicted (<paramref name="localTickFraction"/> into its tick, correction smoothed). Returns the count (0
+    /// outside a battle). Size the span for <see cref="SnapshotLimits.MaxTanks"/>.
+    /// </summary>
+    public int SampleTanks(double renderTick, float localTickFraction, Span<InterpolatedTank> output)
+    {
+        lock (_lock)
+        {
+            return _view?.SampleTanks(renderTick, localTickFraction, output) ?? 0;
+        }
+    }
+
+    /// <summary>
+    /// The prediction first made for server tick <paramref name="tick"/> (the last 256 ticks; see
+    /// <see cref="LocalTankPredictor.TryGetFirstPrediction"/>): to compare what was predicted with what the server did.
+    /// </summary>
+    public bool TryGetFirstPrediction(uint tick, out PredictionRecord record)
+    {
+        lock (_lock)
+        {
+            record = default;
+            return _view is { } v && v.Local.TryGetFirstPrediction(tick, out record);
         }
     }
 
@@ -218,6 +401,7 @@ public sealed class BattleClient : IDisposable
         lock (_lock)
         {
             Battle = null;
+            _view = null;
             _starts.Clear();
             var length = EmptyMessage.Write(_sendBuffer, GameMessageType.Leave);
             return _udp.SendPayload(_sendBuffer.AsSpan(0, length));
@@ -377,11 +561,7 @@ public sealed class BattleClient : IDisposable
         switch (type)
         {
             case GameMessageType.Snapshot:
-                lock (_lock)
-                {
-                    _snapshots.Receive(payload);
-                }
-
+                OnSnapshot(payload);
                 break;
             case GameMessageType.BattleEvents when BattleEventsMessage.TryRead(payload, out var view) == GameMessageReadResult.Ok:
                 var events = new List<WireEvent>(view.Count);
@@ -437,6 +617,7 @@ public sealed class BattleClient : IDisposable
                 lock (_lock)
                 {
                     _snapshots.Reset(); // ticks start over; the server sends a full snapshot first
+                    _view = null; // so does the prediction (built again once the start is complete)
                     // Without its definition (lost or overtaken) the start is held and the client asks again.
                     complete = _starts.OnStart(start, DateTime.UtcNow);
                 }
@@ -460,6 +641,7 @@ public sealed class BattleClient : IDisposable
                 lock (_lock)
                 {
                     _starts.Clear();
+                    _view = null;
                 }
 
                 Interlocked.Increment(ref _battleEnds);
@@ -473,10 +655,61 @@ public sealed class BattleClient : IDisposable
         lock (_lock)
         {
             Battle = start;
+            // The battle's own map and classes, as the server simulates them (not this SDK's built-in copies).
+            var definition = start.Definition;
+            _view = new PredictedBattleView(definition.ToMap(), definition.ToTankClasses(), start.TickRate, start.TankId);
+            _tickPeriod = Stopwatch.Frequency / start.TickRate;
+            _tickZeroCount = _tickZeroNext = 0;
         }
 
         Interlocked.Increment(ref _battleStarts);
         BattleStarted?.Invoke(start);
+    }
+
+    private void OnSnapshot(ReadOnlySpan<byte> payload)
+    {
+        WorldState? decoded = null;
+        uint ack = 0;
+        var reconciled = false;
+        lock (_lock)
+        {
+            if (_snapshots.Receive(payload) == SnapshotReadResult.Ok)
+            {
+                var tick = _snapshots.LastDecodedTick;
+                if (_snapshots.TryGetState(tick, out var state) && _snapshots.TryGetInputAck(tick, out ack))
+                {
+                    decoded = state;
+                    // That tick's own ack (a late snapshot's is older than LatestInputAck).
+                    reconciled = _view?.OnSnapshot(state, ack) ?? false;
+                    if (_view is not null && _snapshots.Latest?.Tick == tick)
+                    {
+                        _tickZeros[_tickZeroNext] = Stopwatch.GetTimestamp() - tick * _tickPeriod;
+                        _tickZeroNext = (_tickZeroNext + 1) % ArrivalWindow;
+                        _tickZeroCount = Math.Min(_tickZeroCount + 1, ArrivalWindow);
+                    }
+                }
+            }
+        }
+
+        if (decoded is not null)
+        {
+            SnapshotDecoded?.Invoke(new DecodedSnapshot(decoded, ack, reconciled));
+        }
+    }
+
+    /// <summary>When tick 0's snapshot would have arrived with the least delay seen lately (a Stopwatch timestamp).</summary>
+    private bool TryGetTickZero(out long zero)
+    {
+        lock (_lock)
+        {
+            zero = long.MaxValue;
+            for (var i = 0; i < _tickZeroCount; i++)
+            {
+                zero = Math.Min(zero, _tickZeros[i]);
+            }
+
+            return _tickZeroCount > 0;
+        }
     }
 
     private void OnDefinitionPart(ReadOnlySpan<byte> payload)

@@ -9,6 +9,28 @@ namespace Tanks.Client.Battle;
 /// </summary>
 public static class SimpleBot
 {
+    /// <summary>
+    /// Drives <paramref name="game"/>'s running battle, one input per server tick (<see cref="BattleClient.RunInputLoopAsync"/>),
+    /// until it ends or <paramref name="cancellationToken"/> fires. Returns the inputs sent.
+    /// </summary>
+    public static Task<long> RunAsync(BattleClient game, float wobble = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(game);
+        return game.RunInputLoopAsync(tick => Control(tick, wobble), cancellationToken);
+    }
+
+    /// <summary>One tick of the bot for <see cref="BattleClient.RunInputLoopAsync"/>: nothing before the first snapshot.</summary>
+    public static TankControls? Control(InputLoopTick tick, float wobble = 0)
+    {
+        if (tick.Latest is not { } state)
+        {
+            return null;
+        }
+
+        var (throttle, steering, yaw, fire) = Drive(state, tick.Battle.TankId, tick.Battle.Team, wobble);
+        return new TankControls(throttle, steering, yaw, fire);
+    }
+
     public static (float Throttle, float Steering, float Yaw, bool Fire) Drive(WorldState state, ushort self, byte team, float wobble = 0)
     {
         QuantizedTank me = default;

@@ -18,6 +18,9 @@ public sealed class LocalTankPredictor
     /// <summary>Inputs kept by default: 6.4 s at 20 Hz, far beyond any round trip a game survives.</summary>
     public const int DefaultInputCapacity = 128;
 
+    /// <summary>Ticks of first predictions kept (<see cref="TryGetFirstPrediction"/>): 12.8 s at 20 Hz.</summary>
+    public const int PredictionHistoryCapacity = 256;
+
     private readonly MotionWorld _world;
     private readonly TankMotionStats[] _stats;
     private readonly float _smallestRadius;
@@ -43,9 +46,13 @@ public sealed class LocalTankPredictor
     private float _offsetY;
     private float _offsetHull;
     private float _offsetTurret;
+    private TankPose _server;
+    // The first prediction made for each server tick, by tick mod capacity (to measure predictions against snapshots).
+    private readonly PredictionRecord[] _history = new PredictionRecord[PredictionHistoryCapacity];
 
-    /// <param name="map">The battle's map (<c>BattleStart.MapId</c> → <see cref="BuiltInMaps.Load"/>).</param>
-    /// <param name="classes">The tank classes, index = class id as in the snapshot (<see cref="TankClasses.All"/>).</param>
+    /// <param name="map">The battle's map: the received definition's (<c>BattleStartInfo.Definition.ToMap()</c>), so
+    /// the client collides with exactly what the server does.</param>
+    /// <param name="classes">The tank classes, index = class id as in the snapshot (<c>Definition.ToTankClasses()</c>).</param>
     /// <param name="tickRate">The battle's ticks per second (<c>BattleStart.TickRate</c>).</param>
     /// <param name="localTankId">Your tank's id (<c>BattleStart.TankId</c>).</param>
     /// <param name="inputCapacity">Unacknowledged inputs kept; the oldest is dropped beyond it.</param>
@@ -61,6 +68,8 @@ public sealed class LocalTankPredictor
         ArgumentOutOfRangeException.ThrowIfGreaterThan(tickRate, 240);
         ArgumentOutOfRangeException.ThrowIfLessThan(inputCapacity, 1);
         _world = new MotionWorld(map);
+        Map = map;
+        Classes = Array.AsReadOnly((TankClass[])classes.Clone());
         _stats = new TankMotionStats[classes.Length];
         _smallestRadius = float.MaxValue;
         for (var i = 0; i < classes.Length; i++)
@@ -81,6 +90,18 @@ public sealed class LocalTankPredictor
     public float Dt { get; }
 
     public ushort LocalTankId { get; }
+
+    /// <summary>The map the motion runs on (as passed in).</summary>
+    public MapDefinition Map { get; }
+
+    /// <summary>The class table the motion runs with (index = class id).</summary>
+    public IReadOnlyList<TankClass> Classes { get; }
+
+    /// <summary>The server's local tank at <see cref="ServerTick"/> (dequantized), the base of the replay.</summary>
+    public TankPose Server => _server;
+
+    /// <summary>The newest input sequence passed to <see cref="Predict(uint, in TankInput)"/> (0 before one).</summary>
+    public uint NewestSequence => _newestSequence;
 
     /// <summary>Seconds over which a correction decays to 1/e (exponential smoothing of the render offset); 0 snaps.</summary>
     public float SmoothingTimeConstant { get; set; } = 0.1f;
@@ -165,7 +186,32 @@ public sealed class LocalTankPredictor
         _previous = _predicted;
         StepLocal(in _inputs[slot]);
         _predicted = PoseOf(in _bodies[0]);
+        if (!_frozen)
+        {
+            Remember(sequence);
+        }
         return !_frozen;
+    }
+
+    /// <summary>
+    /// The first prediction made for server tick <paramref name="tick"/> (what the client showed for it before any
+    /// snapshot of that tick), if still held (the last <see cref="PredictionHistoryCapacity"/> ticks).
+    /// </summary>
+    public bool TryGetFirstPrediction(uint tick, out PredictionRecord record)
+    {
+        record = _history[tick % (uint)_history.Length];
+        return record.IsSet && record.Tick == tick;
+    }
+
+    private void Remember(uint sequence)
+    {
+        var tick = PredictedTick;
+        ref var slot = ref _history[tick % (uint)_history.Length];
+        if (slot.IsSet && slot.Tick == tick)
+        {
+            return; // predicted again after a correction: keep the first
+        }
+        slot = new PredictionRecord(tick, sequence, ServerTick, LastAppliedInput, _predicted, true);
     }
 
     /// <summary>Predicts with an <c>Input</c> message as sent: its sequence and its quantized controls.</summary>
@@ -208,7 +254,7 @@ public sealed class LocalTankPredictor
         ServerTick = state.Tick;
         LastAppliedInput = lastAppliedInput;
         _frozen = !_bodies[0].IsAlive || state.Header.EndReason != 0;
-        _predicted = _previous = PoseOf(in _bodies[0]);
+        _predicted = _previous = _server = PoseOf(in _bodies[0]);
         for (var i = 0; i < _count; i++)
         {
             _previous = _predicted;
@@ -286,7 +332,8 @@ public sealed class LocalTankPredictor
         _count = 0;
         _bodyCount = 0;
         _frozen = false;
-        _predicted = _previous = default;
+        _predicted = _previous = _server = default;
+        Array.Clear(_history);
         Reconciliations = Snaps = InputsOverflowed = 0;
         LastCorrection = 0;
         ClearOffset();
@@ -372,3 +419,11 @@ public sealed class LocalTankPredictor
 
     private void ClearOffset() => _offsetX = _offsetY = _offsetHull = _offsetTurret = 0;
 }
+
+/// <summary>
+/// A prediction as first made for server tick <see cref="Tick"/>: after input <see cref="Sequence"/>, replayed on the
+/// server's state of <see cref="BaseTick"/> (which reflected inputs up to <see cref="BaseInputAck"/>). It equals the
+/// server's tank of that tick when the server applied inputs BaseInputAck+1 .. Sequence one per tick, in ticks
+/// BaseTick+1 .. Tick.
+/// </summary>
+public readonly record struct PredictionRecord(uint Tick, uint Sequence, uint BaseTick, uint BaseInputAck, TankPose Pose, bool IsSet);

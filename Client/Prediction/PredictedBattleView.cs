@@ -38,11 +38,21 @@ public sealed class PredictedBattleView
     /// <summary>Call with every input sent, as the server will decode it (<see cref="LocalTankPredictor.FromWire"/>).</summary>
     public void OnInputSent(uint sequence, in TankInput input) => Local.Predict(sequence, in input);
 
-    /// <summary>Call with every newly decoded snapshot (<c>SnapshotReceiver.Receive</c> returned Ok) and its last input applied.</summary>
-    public void OnSnapshot(WorldState state, uint lastAppliedInput)
+    /// <summary>
+    /// Call with every newly decoded snapshot (<c>SnapshotReceiver.Receive</c> returned Ok) and the input ack of that
+    /// tick (<c>SnapshotReceiver.TryGetInputAck</c>). Returns whether the local tank was reconciled with it.
+    /// </summary>
+    public bool OnSnapshot(WorldState state, uint lastAppliedInput)
     {
         Others.Add(state);
-        Local.Reconcile(state, lastAppliedInput);
+        return Local.Reconcile(state, lastAppliedInput);
+    }
+
+    /// <summary>Forgets the battle's snapshots, inputs and predictions (a start again after a resume or reconnect).</summary>
+    public void Reset()
+    {
+        Local.Reset();
+        Others.Clear();
     }
 
     /// <summary>Per rendered frame: lets the local tank's correction decay.</summary>

@@ -1,10 +1,10 @@
 using Tanks.Client;
 using Tanks.Client.Battle;
 using Tanks.Protocol.Game;
-using Tanks.Protocol.Snapshots;
 
 // SampleClient: a bot on the Tanks SDK. Logs in (registers the account if it does not exist), connects over UDP, queues,
-// drives toward the nearest enemy, aims, fires; prints the battle's events and its result.
+// drives toward the nearest enemy, aims, fires (one input per tick); prints the battle's events, once a second its tank as
+// predicted against the server's, and its result.
 //   dotnet run --project Tools/SampleClient -- [--host 127.0.0.1] [--port 8888] [--user bot1] [--password sample-client-password] [--class medium]
 var host = Arg("--host", "127.0.0.1");
 var port = int.Parse(Arg("--port", "8888"));
@@ -57,18 +57,19 @@ using (client)
     Console.WriteLine($"map {map.MapName}: {map.Width} × {map.Height} m, {map.Obstacles.Count} obstacles, base at ({map.Base.X}, {map.Base.Y}) r {map.Base.Radius} m; "
         + $"classes {string.Join(", ", map.Classes.Select(c => $"{c.Name} {c.HitPoints} HP {c.MaxForwardSpeed} m/s"))} (definition {battle.DefinitionHash:X16})");
 
-    var state = new WorldState();
-    using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1.0 / battle.TickRate));
-    while (game.BattleEnds == 0 && await timer.WaitForNextTickAsync(stop.Token))
+    // One input per server tick (the SDK paces it); each is predicted at once, each snapshot reconciles it. Once a second:
+    // the predicted tank against the newest server state, and the last correction.
+    using var report = new Timer(_ =>
     {
-        if (!game.TryCopyLatest(state))
+        if (game.TryGetLocalPrediction(out var p))
         {
-            continue;
+            Console.WriteLine($"prediction: tick {p.PredictedTick} at ({p.Predicted.X:0.00}, {p.Predicted.Y:0.00}) m; server tick {p.ServerTick} "
+                + $"at ({p.Server.X:0.00}, {p.Server.Y:0.00}) m, {p.PendingInputs} inputs ahead (ack {p.InputAck} of {p.NewestSequence}); "
+                + $"last correction {p.LastCorrection * 100:0.0} cm, {p.Reconciliations} reconciliations, {p.Snaps} snaps");
         }
-
-        var (throttle, steering, yaw, fire) = SimpleBot.Drive(state, battle.TankId, battle.Team);
-        game.SendInput(throttle, steering, yaw, fire);
-    }
+    }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    var sent = await SimpleBot.RunAsync(game, cancellationToken: stop.Token);
+    Console.WriteLine($"sent {sent} inputs");
 
     var end = await game.WaitForBattleEndAsync(cancellationToken: stop.Token);
     var mine = end.Players.FirstOrDefault(p => p.TankId == battle.TankId);
