@@ -45,6 +45,7 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
     private int _subscribing;
     private int _endSent;
     private int _epoch = -1;
+    private uint? _newestBeforeRestart;
     private long _lastFrameAt = Stopwatch.GetTimestamp();
     private long _lastSubscribedAt = Stopwatch.GetTimestamp();
     private long _silentSince;
@@ -117,6 +118,48 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
         }
     }
 
+    /// <summary>
+    /// Adds a member (if it is not one) and sends it the battle's definition and <c>BattleStart</c>, under the frame lock:
+    /// no snapshot goes out between the two, so the client's first snapshot comes after its start (the client resets its
+    /// snapshot state on a start, and would wipe one that came before). False when the room is closed.
+    /// </summary>
+    public bool TryAdmit(GameClient client, BattlePlayer player)
+    {
+        lock (_frameLock)
+        {
+            if (!TryAdd(client))
+            {
+                return false;
+            }
+
+            RestartStream(client, player);
+            return true;
+        }
+    }
+
+    /// <summary>A member asked again (<c>JoinQueue</c> while in the battle): the start again, then a full snapshot.</summary>
+    public void ResendBattleStart(GameClient client, BattlePlayer player)
+    {
+        lock (_frameLock)
+        {
+            RestartStream(client, player);
+        }
+    }
+
+    /// <summary>
+    /// Under the frame lock: the client's ack is forgotten (acks still on their way, of ticks sent before, are ignored)
+    /// and the start goes out; the next frame brings it a full snapshot.
+    /// </summary>
+    private void RestartStream(GameClient client, BattlePlayer player)
+    {
+        lock (client)
+        {
+            client.RestartStream(_history.HasNewest ? _history.NewestTick : _newestBeforeRestart);
+        }
+
+        SendBattleStart(client, player);
+    }
+
     /// <summary>Removes a member; returns how many are left.</summary>
     public int Remove(GameClient client)
     {
@@ -187,7 +230,7 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
     /// an Orleans thread): every start comes right behind its definition, so a client that lost either asks again
     /// (<c>JoinQueue</c>) and gets both.
     /// </summary>
-    public void SendBattleStart(GameClient client, BattlePlayer player)
+    private void SendBattleStart(GameClient client, BattlePlayer player)
     {
         lock (_startBuffer)
         {
@@ -258,7 +301,23 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
 
             if (_history.HasNewest && frame.Tick <= _history.NewestTick)
             {
-                return; // a frame that overtook this one already went out; an older state is of no use to anyone
+                // Overtaken on the way (observer messages are not ordered): a newer state already went out, so this
+                // state is of no use, but its events are in no other frame. They go out unless this tick went out before.
+                // Its state is kept in the history (never sent; clients ack only what they received), so a second copy
+                // of the frame is known and its events do not go out twice.
+                var tick = (uint)frame.Tick;
+                if (!_history.Contains(tick))
+                {
+                    if (_history.NewestTick - tick < (uint)_history.Capacity
+                        && WorldState.TryRead(frame.State, _scratch) == SnapshotReadResult.Ok)
+                    {
+                        _history.Store(_scratch);
+                    }
+
+                    SendEvents(frame.Events, Volatile.Read(ref _members));
+                }
+
+                return;
             }
 
             Volatile.Write(ref _lastFrameAt, Stopwatch.GetTimestamp());
@@ -314,17 +373,21 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
                 metrics.Snapshot(encoded.IsFull, encoded.TotalBytes);
             }
 
-            // Usually one BattleEvents message; a busy tick's go on in further messages of the same tick.
-            ReadOnlySpan<byte> events = frame.Events;
-            while (events.Length > 0 && BattleEventsMessage.TryMeasure(events, out var length))
-            {
-                foreach (var client in members)
-                {
-                    _gateway.Send(client, events[..length]);
-                }
+            SendEvents(frame.Events, members);
+        }
+    }
 
-                events = events[length..];
+    /// <summary>A frame's events: usually one BattleEvents message; a busy tick's go on in further messages of the same tick.</summary>
+    private void SendEvents(ReadOnlySpan<byte> events, GameClient[] members)
+    {
+        while (events.Length > 0 && BattleEventsMessage.TryMeasure(events, out var length))
+        {
+            foreach (var client in members)
+            {
+                _gateway.Send(client, events[..length]);
             }
+
+            events = events[length..];
         }
     }
 
@@ -335,6 +398,7 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
     /// </summary>
     private void Restart()
     {
+        _newestBeforeRestart = _history.HasNewest ? _history.NewestTick : _newestBeforeRestart;
         _history.Clear();
         var members = Volatile.Read(ref _members);
         foreach (var client in members)
@@ -347,7 +411,7 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
                     continue;
                 }
 
-                client.Ack.Reset();
+                client.RestartStream(_newestBeforeRestart);
                 _players.TryGetValue(client.UserId, out player);
             }
 

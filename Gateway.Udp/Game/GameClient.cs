@@ -36,6 +36,13 @@ internal sealed class GameClient(UdpConnection connection, string userName)
     /// <summary>The newest snapshot tick the client acknowledged in this battle (reset on BattleStart: full snapshot first).</summary>
     public SnapshotAck Ack;
 
+    /// <summary>
+    /// Acks of this tick or older are ignored: they were sent before the client read its latest <c>BattleStart</c>, which
+    /// wiped the baselines they name (set by <see cref="RestartStream"/>, the newest tick sent before that start).
+    /// </summary>
+    public uint AckFloor;
+    public bool HasAckFloor;
+
     /// <summary>The highest input sequence taken; older ones are dropped (reordered datagrams).</summary>
     public uint LastSequence;
     public bool HasSequence;
@@ -86,6 +93,7 @@ internal sealed class GameClient(UdpConnection connection, string userName)
         Room = room;
         TankId = tankId;
         Ack.Reset();
+        HasAckFloor = false;
         HasSequence = false;
     }
 
@@ -94,7 +102,30 @@ internal sealed class GameClient(UdpConnection connection, string userName)
         Phase = ClientPhase.Idle;
         Room = null;
         Ack.Reset();
+        HasAckFloor = false;
         HasSequence = false;
+    }
+
+    /// <summary>
+    /// A <c>BattleStart</c> goes out (the client resets its snapshot state on it): forget the ack, so a full snapshot
+    /// follows, and ignore the acks still on their way for ticks up to <paramref name="newestSent"/> (null: none sent yet).
+    /// </summary>
+    public void RestartStream(uint? newestSent)
+    {
+        Ack.Reset();
+        HasAckFloor = newestSent.HasValue;
+        AckFloor = newestSent.GetValueOrDefault();
+    }
+
+    /// <summary>An input's snapshot ack (see <see cref="AckFloor"/>).</summary>
+    public void Acknowledge(uint tick)
+    {
+        if (HasAckFloor && tick != Protocol.Game.InputMessage.NoSnapshot && (int)(tick - AckFloor) <= 0)
+        {
+            return;
+        }
+
+        Ack.Acknowledge(tick);
     }
 
     private static bool TryTake(ref long windowStart, ref int count, int perSecond)

@@ -202,7 +202,9 @@ internal sealed partial class GameGateway
                 CloseIfEmpty(left);
             }
 
-            if (!room.TryAdd(client))
+            // Member and BattleStart in one step under the room's frame lock: no snapshot reaches the client before its
+            // start (the client's reset would wipe it), and a resent start restarts the stream with a full snapshot.
+            if (!room.TryAdmit(client, player))
             {
                 lock (client)
                 {
@@ -215,7 +217,6 @@ internal sealed partial class GameGateway
                 continue; // the room closed meanwhile: a fresh one
             }
 
-            room.SendBattleStart(client, player);
             Log.EnteredBattle(_logger, client.UserId, battleId, player.Slot);
             return;
         }

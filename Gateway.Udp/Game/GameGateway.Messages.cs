@@ -101,7 +101,7 @@ internal sealed partial class GameGateway
                 return GameMessageResult.RateLimited;
             }
 
-            client.Ack.Acknowledge(input.LastSnapshotTick);
+            client.Acknowledge(input.LastSnapshotTick);
             if (client.HasSequence && (int)(input.Sequence - client.LastSequence) <= 0)
             {
                 return GameMessageResult.Ignored; // reordered or repeated: a newer input was taken already
@@ -142,16 +142,13 @@ internal sealed partial class GameGateway
             {
                 client.RequestInFlight = true;
             }
-            else
-            {
-                client.Ack.Reset(); // it asks again: it lost the start, so it gets a full snapshot next
-            }
         }
 
         if (room is not null && room.TryGetPlayer(client.UserId, out var player))
         {
+            // It asks again: it lost the start, so it gets the start again and then a full snapshot.
             Send(client, Status(new PlayerStatus(PlayerState.InBattle, room.BattleId)));
-            room.SendBattleStart(client, player);
+            room.ResendBattleStart(client, player);
             return GameMessageResult.Ok;
         }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Decodes every snapshot vector in this directory with a decoder written from docs/protocol.md ("Delta format")
-alone, and checks the decoded states against the files. Python 3.8+, no packages. Usage: python3 check_vectors.py"""
+"""Decodes every vector in this directory with a decoder written from docs/protocol.md ("Delta format" and the message
+layouts) alone, and checks the decoded states against the files. Python 3.8+, no packages. Usage: python3 check_vectors.py"""
 import hashlib, json, os, struct, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -149,6 +149,102 @@ def decode(data, tick, base):
     assert len(data) * 8 - r.pos < 8, "8 or more bits left over"
     return out
 
+# ---- game messages (docs/protocol.md, "Messages"): byte 0 type, byte 1 version 2, little-endian ----
+EVENT_SIZES = {1: 19, 2: 19, 3: 5, 4: 3, 5: 16}
+
+def read_message(b):
+    """One game message as a dict, per the doc's layouts; raises ValueError on anything the doc calls invalid."""
+    if len(b) < 2 or len(b) > 1200 or b[1] != 2:
+        raise ValueError("length or version")
+    t = b[0]
+    if t == 0x87:  # BattleDefinition part: hash 8 bytes, part u8, data 1..1189
+        part = b[10]
+        return {"type": "BattleDefinition", "hash": struct.unpack_from("<Q", b, 2)[0], "index": part >> 4,
+                "count": (part & 15) + 1, "data": b[11:]}
+    if t == 0x82:  # BattleStart
+        L = b[18]
+        m = {"type": "BattleStart", "battleId": b[2:18], "map": b[19:19 + L].decode("utf-8"), "tickRate": b[19 + L],
+             "yourTank": struct.unpack_from("<H", b, 20 + L)[0], "team": b[22 + L],
+             "hash": struct.unpack_from("<Q", b, 23 + L)[0], "players": []}
+        n = b[31 + L]
+        if len(b) != 32 + L + 12 * n:
+            raise ValueError("BattleStart length")
+        for i in range(n):
+            tank, team, cls, user = struct.unpack_from("<HBBq", b, 32 + L + 12 * i)
+            m["players"].append((tank, team, cls, user))
+        return m
+    if t == 0x83:  # Snapshot part: tick u32, baseline age u8, part u8, input ack u32, data
+        tick, age, part, ack = struct.unpack_from("<IBBI", b, 2)
+        return {"type": "Snapshot", "tick": tick, "age": age, "index": part >> 4, "count": (part & 15) + 1,
+                "inputAck": ack, "data": b[12:]}
+    if t == 0x84:  # BattleEvents: tick u32, count u8, events
+        tick, n = struct.unpack_from("<IB", b, 2)
+        p, events = 7, []
+        for _ in range(n):
+            k = b[p]
+            size = EVENT_SIZES.get(k)
+            if size is None or p + size > len(b):
+                raise ValueError("event kind or length")
+            e = b[p:p + size]
+            if k == 1:
+                sh, sid, x, y, ang, sp = struct.unpack_from("<HIiiHH", e, 1)
+                ev = {"kind": "shot", "shooter": sh, "shell": sid, "x": x, "y": y, "angle": ang, "speed": sp}
+            elif k == 2:
+                sid, tg, dmg, sh, x, y = struct.unpack_from("<IHHHii", e, 1)
+                ev = {"kind": "hit", "shell": sid, "target": tg, "damage": dmg, "shooter": sh, "x": x, "y": y}
+            elif k == 3:
+                tg, killer = struct.unpack_from("<HH", e, 1)
+                ev = {"kind": "destroyed", "target": tg, "killer": killer}
+            elif k == 4:
+                ev = {"kind": "capture", "team": e[1], "progress": e[2]}
+            else:
+                sid, sh, x, y, reason = struct.unpack_from("<IHiiB", e, 1)
+                if reason not in (1, 2, 3):
+                    raise ValueError("stop reason")
+                ev = {"kind": "stopped", "shell": sid, "shooter": sh, "x": x, "y": y, "reason": reason}
+            if "x" in ev and not (0 <= ev["x"] <= 1048575 and 0 <= ev["y"] <= 1048575):
+                raise ValueError("event position")
+            events.append(ev)
+            p += size
+        if p != len(b):
+            raise ValueError("BattleEvents length")
+        return {"type": "BattleEvents", "tick": tick, "events": events}
+    raise ValueError("type %02x" % t)
+
+def check_wire(duel_states):
+    """duel-wire.json as a client reads it: definition (hash = first 8 bytes of SHA-256 of the body, little-endian),
+    start naming that hash, snapshots decoded against the client's own states (the same battle as
+    duel-first-seconds.json, so the same states), events of every kind parsed."""
+    failures = 0
+    wire = json.load(open(os.path.join(HERE, "duel-wire.json")))
+    parts, definitions, states, kinds = {}, {}, {}, {}
+    for m in wire["messages"]:
+        msg = read_message(bytes.fromhex(m["hex"]))
+        kinds[msg["type"]] = kinds.get(msg["type"], 0) + 1
+        if msg["type"] == "BattleDefinition":
+            parts.setdefault(msg["hash"], {})[msg["index"]] = msg["data"]
+            if len(parts[msg["hash"]]) == msg["count"]:
+                body = b"".join(parts[msg["hash"]][i] for i in range(msg["count"]))
+                if struct.unpack_from("<Q", hashlib.sha256(body).digest())[0] != msg["hash"]:
+                    print("wire: definition hash is not SHA-256 of its body"); failures += 1
+                definitions[msg["hash"]] = body
+        elif msg["type"] == "BattleStart":
+            if msg["hash"] not in definitions or msg["map"] != wire["map"] or len(msg["players"]) != 2:
+                print("wire: BattleStart without its definition or roster"); failures += 1
+        elif msg["type"] == "Snapshot":
+            if msg["count"] != 1 or msg["inputAck"] != msg["tick"]:
+                print("wire: snapshot", msg["tick"], "parts or input ack"); failures += 1
+            base = None if msg["age"] == 0 else states[msg["tick"] - msg["age"]]
+            states[msg["tick"]] = decode(msg["data"], msg["tick"], base)
+            if msg["tick"] in duel_states and not same(states[msg["tick"]], duel_states[msg["tick"]]):
+                print("wire: snapshot", msg["tick"], "decodes to another state than duel-first-seconds.json"); failures += 1
+        elif msg["type"] == "BattleEvents":
+            for e in msg["events"]:
+                kinds[e["kind"]] = kinds.get(e["kind"], 0) + 1
+    if len(states) != len(duel_states) or not all(kinds.get(k) for k in ("shot", "hit", "stopped")):
+        print("wire: ticks or event kinds missing", kinds); failures += 1
+    return failures, len(wire["messages"])
+
 def same(a, b):
     return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
@@ -169,13 +265,17 @@ def main():
                 print("case", c["name"], what, "decodes differently"); failures += 1
     duel = json.load(open(os.path.join(HERE, "duel-first-seconds.json")))["ticks"]
     prev = None
+    duel_states = {}
     for t in duel:
         hexdata = t.get("full") if prev is None else t["delta"]
         got = decode(bytes.fromhex(hexdata), t["state"]["tick"], prev)
         if not same(got, t["state"]):
             print("duel tick", t["state"]["tick"], "decodes differently"); failures += 1
         prev = t["state"]
-    print(f"{len(cases)} cases, {len(duel)} duel ticks, table sha256 {sha[:16]}…: {failures} failures")
+        duel_states[t["state"]["tick"]] = t["state"]
+    wire_failures, wire_messages = check_wire(duel_states)
+    failures += wire_failures
+    print(f"{len(cases)} cases, {len(duel)} duel ticks, {wire_messages} wire messages, table sha256 {sha[:16]}…: {failures} failures")
     return 1 if failures else 0
 
 if __name__ == "__main__":
