@@ -102,13 +102,15 @@ public sealed partial class Battle
             _minRadius = MathF.Min(_minRadius, c.Radius);
         }
         _shells = new Shell[shellCapacity];
-        // Per tick: one shot per tank, one end (hit or stop) per shell, one death per tank, four capture changes, one end.
-        _events = new BattleEvent[2 * players.Length + shellCapacity + 8];
+        // Per tick: one shot per tank, one end (hit or stop) per shell, one death per tank, one spotted-or-lost per tank,
+        // four capture changes, one end.
+        _events = new BattleEvent[3 * players.Length + shellCapacity + 8];
         _fire = new bool[players.Length];
         _startX = new float[players.Length];
         _startY = new float[players.Length];
         _blocked = new bool[players.Length];
         Spawn(players);
+        InitSpotting();
     }
 
     public BattleSetup Setup { get; }
@@ -237,6 +239,10 @@ public sealed partial class Battle
         public readonly float DamageSpread;
         public readonly float Dispersion;
         public readonly int MaxShellsInFlight;
+        public readonly float ViewRange;
+        public readonly float CamouflageStationary;
+        public readonly float CamouflageMoving;
+        public readonly float CamouflageFiring;
 
         public ClassStats(TankClass c, int tickRate)
         {
@@ -256,6 +262,10 @@ public sealed partial class Battle
             Dispersion = c.DispersionDegrees * GameMath.DegToRad;
             var lifetimeTicks = (int)MathF.Ceiling(c.ShellRange / (c.ShellSpeed / tickRate)) + 1;
             MaxShellsInFlight = lifetimeTicks / ReloadTicks + 2;
+            ViewRange = c.ViewRange;
+            CamouflageStationary = c.CamouflageStationary;
+            CamouflageMoving = c.CamouflageMoving;
+            CamouflageFiring = c.CamouflageFiring;
         }
     }
 

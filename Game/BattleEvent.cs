@@ -16,6 +16,12 @@ public enum BattleEventKind : byte
     CaptureProgress,
     /// <summary>The battle ended: Team = winner (-1 = draw), Amount = <see cref="BattleEndReason"/>.</summary>
     BattleEnded,
+    /// <summary><see cref="BattleEvent.Team"/> now sees enemy <see cref="BattleEvent.Tank"/> at (X, Y), first spotted by
+    /// <see cref="BattleEvent.Target"/>.</summary>
+    Spotted,
+    /// <summary><see cref="BattleEvent.Team"/> lost sight of enemy <see cref="BattleEvent.Tank"/>; (X, Y) is where it was
+    /// last seen.</summary>
+    Lost,
 }
 
 public enum ShellStopReason
