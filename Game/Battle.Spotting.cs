@@ -66,6 +66,16 @@ public sealed partial class Battle
     private void UpdateSpotting(bool raiseEvents)
     {
         var n = _tanks.Length;
+        if (!Rules.Spotting)
+        {
+            Array.Fill(_visibleTo, (byte)0b11);
+            for (var s = 0; s < _shellCount; s++)
+            {
+                _shells[s].SeenBy = 0b11;
+            }
+            MarkEventVisibility();
+            return;
+        }
         var obstacles = _world.Obstacles;
         var proximity = Rules.ProximitySpotRange;
         for (var i = 0; i < n; i++)
@@ -135,6 +145,27 @@ public sealed partial class Battle
             {
                 shell.SeenBy = (byte)(1 << shell.Team | _visibleTo[shell.Owner]);
             }
+        }
+        MarkEventVisibility();
+    }
+
+    /// <summary>Which teams may learn of each of this tick's events, now that this tick's sightings are known.</summary>
+    private void MarkEventVisibility()
+    {
+        for (var k = 0; k < _eventCount; k++)
+        {
+            ref var e = ref _events[k];
+            var seenBy = e.Kind switch
+            {
+                // The muzzle is where the shooter is: its team, and teams that see it (firing makes that likelier).
+                BattleEventKind.ShotFired => (byte)(1 << e.Team | _visibleTo[e.Tank]),
+                // The impact point is on the target: only teams that see the target (its own always; a wreck: all).
+                BattleEventKind.Hit => _visibleTo[e.Target],
+                // As the shell itself; a shell that stopped on the tick it was fired had no mask yet: the same rule.
+                BattleEventKind.ShellStopped => e.SeenBy != 0 ? e.SeenBy : (byte)(1 << e.Team | _visibleTo[e.Tank]),
+                _ => (byte)0b11,
+            };
+            e = e with { SeenBy = seenBy };
         }
     }
 

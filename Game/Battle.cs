@@ -211,14 +211,14 @@ public sealed partial class Battle
         t.VelocityY = 0;
     }
 
-    private void AddEvent(BattleEventKind kind, int tank, int target, int team, uint shellId, int amount, float x, float y, float angle = 0f)
+    private void AddEvent(BattleEventKind kind, int tank, int target, int team, uint shellId, int amount, float x, float y, float angle = 0f, byte seenBy = 0b11)
     {
         if (_eventCount == _events.Length)
         {
             // Cannot happen: the buffer is sized for the worst case of one tick.
             throw new InvalidOperationException("event buffer overflow");
         }
-        _events[_eventCount++] = new BattleEvent(kind, _tick, tank, target, team, shellId, amount, x, y, angle);
+        _events[_eventCount++] = new BattleEvent(kind, _tick, tank, target, team, shellId, amount, x, y, angle, seenBy);
     }
 
     /// <summary>A class in simulation units: radians, ticks.</summary>

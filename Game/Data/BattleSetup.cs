@@ -19,6 +19,8 @@ public sealed record BattleRules
     /// <summary>± metres of random offset added to each spawn slot.</summary>
     public float SpawnJitter { get; init; } = 0.5f;
     public int MaxTeamSize { get; init; } = 7;
+    /// <summary>Off: every team sees everything (a training room, an "all" view); no spotting events.</summary>
+    public bool Spotting { get; init; } = true;
     /// <summary>An enemy stays visible to a team this long after the last tick a team-mate saw it.</summary>
     public float SpotDecaySeconds { get; init; } = 3f;
     /// <summary>After a shot, a tank's camouflage is its class's firing value for this long.</summary>

@@ -144,6 +144,27 @@ public class SpottingTests
         Assert.Equal(2, shells.Length);
         Assert.Equal((byte)0b01, shells[0].SeenBy);
         Assert.Equal((byte)0b11, shells[1].SeenBy);
+        var shots = World.EventsOf(b, BattleEventKind.ShotFired).OrderBy(e => e.Tank).ToArray();
+        Assert.Equal(((byte)0b01, (byte)0b11), (shots[0].SeenBy, shots[1].SeenBy));
+    }
+
+    [Fact]
+    public void Events_go_only_to_teams_that_learn_no_hidden_position_from_them()
+    {
+        // Light vs light at 150 m: a stationary light is seen at 143 m, a firing one at 198 m.
+        var b = LightVsHeavy(150, null, TankClasses.Light, TankClasses.Light);
+        b.Step([World.FireAt(0), Hold(MathF.PI)]);
+        var shot = Assert.Single(World.EventsOf(b, BattleEventKind.ShotFired));
+        Assert.Equal((byte)0b11, shot.SeenBy); // the shooter gave itself away
+        var spotted = Assert.Single(World.EventsOf(b, BattleEventKind.Spotted));
+        Assert.Equal((0, 1, (byte)0b11), (spotted.Tank, spotted.Team, spotted.SeenBy));
+        Assert.False(b.IsVisibleTo(0, 1));
+
+        var hit = World.RunUntil(b, BattleEventKind.Hit, 40, Hold(0), Hold(MathF.PI));
+        Assert.Equal(12, hit);
+        var e = Assert.Single(World.EventsOf(b, BattleEventKind.Hit));
+        Assert.Equal((0, 1), (e.Tank, e.Target));
+        Assert.Equal((byte)0b10, e.SeenBy); // team 0 does not see where its shell found the hidden light
     }
 
     [Fact]
