@@ -459,7 +459,15 @@ public sealed partial class SessionGrain(
             _inputs[i] = _inputs[i] with { Fire = false };
         }
 
-        frames?.Add(new BattleFrame(BattleId, battle.Tick + _world.TickOffset, _world.StateBytes(battle, _inputSequences), _world.EventBytes(battle), _epoch));
+        if (frames is not null)
+        {
+            // Each team gets only the events it may learn of (spotting); without spotting one copy serves both.
+            var spotting = battle.Rules.Spotting;
+            frames.Add(new BattleFrame(
+                BattleId, battle.Tick + _world.TickOffset, _world.StateBytes(battle, _inputSequences),
+                _world.EventBytes(battle, spotting ? 0 : -1), _epoch, spotting ? _world.EventBytes(battle, 1) : null));
+        }
+
         BattleMetrics.Tick(Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 

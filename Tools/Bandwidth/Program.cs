@@ -10,7 +10,7 @@ return report.Mismatches == 0 ? 0 : 1;
 
 namespace Tanks.Bandwidth
 {
-    internal sealed record BandwidthOptions(double Seconds, int TickRate, double RttMs, double Loss, ulong Seed)
+    internal sealed record BandwidthOptions(double Seconds, int TickRate, double RttMs, double Loss, ulong Seed, bool Spotting = true)
     {
         public static BandwidthOptions Parse(string[] args)
         {
@@ -25,7 +25,8 @@ namespace Tanks.Bandwidth
                     "--rtt-ms" => o with { RttMs = double.Parse(v, CultureInfo.InvariantCulture) },
                     "--loss" => o with { Loss = double.Parse(v, CultureInfo.InvariantCulture) },
                     "--seed" => o with { Seed = ulong.Parse(v, CultureInfo.InvariantCulture) },
-                    _ => throw new ArgumentException($"unknown option {args[i]} (--seconds, --tick-rate, --rtt-ms, --loss, --seed)"),
+                    "--spotting" => o with { Spotting = v != "off" },
+                    _ => throw new ArgumentException($"unknown option {args[i]} (--seconds, --tick-rate, --rtt-ms, --loss, --seed, --spotting on|off)"),
                 };
             }
             return o;
