@@ -337,10 +337,10 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
             }
 
             // Usually one BattleEvents message; a busy tick's go on in further messages of the same tick.
-            // Each team gets its own (EventsTeam1 null: both teams the same).
+            // Each team gets its own (null: the battle has no spotting, everyone gets them all).
             for (var team = 0; team < 2; team++)
             {
-                ReadOnlySpan<byte> events = team == 1 && frame.EventsTeam1 is { } own ? own : frame.Events;
+                ReadOnlySpan<byte> events = (team == 0 ? frame.EventsTeam0 : frame.EventsTeam1) ?? frame.Events;
                 while (events.Length > 0 && BattleEventsMessage.TryMeasure(events, out var length))
                 {
                     foreach (var client in members)

@@ -461,11 +461,12 @@ public sealed partial class SessionGrain(
 
         if (frames is not null)
         {
-            // Each team gets only the events it may learn of (spotting); without spotting one copy serves both.
+            // Each team gets only the events it may learn of (spotting); without spotting one copy serves both. All of them
+            // go too, for observers that see everything (the viewer).
             var spotting = battle.Rules.Spotting;
             frames.Add(new BattleFrame(
-                BattleId, battle.Tick + _world.TickOffset, _world.StateBytes(battle, _inputSequences),
-                _world.EventBytes(battle, spotting ? 0 : -1), _epoch, spotting ? _world.EventBytes(battle, 1) : null));
+                BattleId, battle.Tick + _world.TickOffset, _world.StateBytes(battle, _inputSequences), _world.EventBytes(battle), _epoch,
+                spotting ? _world.EventBytes(battle, 0) : null, spotting ? _world.EventBytes(battle, 1) : null));
         }
 
         BattleMetrics.Tick(Stopwatch.GetElapsedTime(started).TotalSeconds);
