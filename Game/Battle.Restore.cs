@@ -84,6 +84,7 @@ public sealed partial class Battle
 
         _shellCount = shells;
         _eventCount = 0; // events belong to the tick that produced them, not to the state
+        ResetSpotting(); // sightings are not checkpointed: spot afresh (decay timers restart)
         return true;
     }
 

@@ -97,7 +97,7 @@ public sealed partial class Battle
                     i++;
                     continue;
                 }
-                AddEvent(BattleEventKind.ShellStopped, s.Owner, -1, s.Team, s.Id, (int)ShellStopReason.RangeExhausted, s.X, s.Y);
+                AddEvent(BattleEventKind.ShellStopped, s.Owner, -1, s.Team, s.Id, (int)ShellStopReason.RangeExhausted, s.X, s.Y, 0f, s.SeenBy);
             }
             else
             {
@@ -109,7 +109,7 @@ public sealed partial class Battle
                 }
                 else
                 {
-                    AddEvent(BattleEventKind.ShellStopped, s.Owner, -1, s.Team, s.Id, (int)reason, hx, hy);
+                    AddEvent(BattleEventKind.ShellStopped, s.Owner, -1, s.Team, s.Id, (int)reason, hx, hy, 0f, s.SeenBy);
                 }
             }
             // Remove by swapping in the last shell, which has not been advanced yet this tick.

@@ -42,7 +42,7 @@ public sealed partial class Battle
             _fire[i] = input.Fire;
         }
 
-        // 2. Movement with collisions; 3. firing; 4. shells; 5. capture; 6. end of battle.
+        // 2. Movement with collisions; 3. firing; 4. shells; 5. capture; spotting; 6. end of battle.
         MoveTanks(dt);
         for (var i = 0; i < _tanks.Length; i++)
         {
@@ -50,10 +50,12 @@ public sealed partial class Battle
             if (_fire[i] && t.IsAlive && t.ReloadTicksLeft == 0)
             {
                 Fire(t);
+                _lastFiredTick[i] = _tick;
             }
         }
         AdvanceShells(dt);
         UpdateCapture(dt);
+        UpdateSpotting(raiseEvents: true);
         CheckEnd();
     }
 

@@ -102,13 +102,15 @@ public sealed partial class Battle
             _minRadius = MathF.Min(_minRadius, c.Radius);
         }
         _shells = new Shell[shellCapacity];
-        // Per tick: one shot per tank, one end (hit or stop) per shell, one death per tank, four capture changes, one end.
-        _events = new BattleEvent[2 * players.Length + shellCapacity + 8];
+        // Per tick: one shot per tank, one end (hit or stop) per shell, one death per tank, one spotted-or-lost per tank,
+        // four capture changes, one end.
+        _events = new BattleEvent[3 * players.Length + shellCapacity + 8];
         _fire = new bool[players.Length];
         _startX = new float[players.Length];
         _startY = new float[players.Length];
         _blocked = new bool[players.Length];
         Spawn(players);
+        InitSpotting();
     }
 
     public BattleSetup Setup { get; }
@@ -209,14 +211,14 @@ public sealed partial class Battle
         t.VelocityY = 0;
     }
 
-    private void AddEvent(BattleEventKind kind, int tank, int target, int team, uint shellId, int amount, float x, float y, float angle = 0f)
+    private void AddEvent(BattleEventKind kind, int tank, int target, int team, uint shellId, int amount, float x, float y, float angle = 0f, byte seenBy = 0b11)
     {
         if (_eventCount == _events.Length)
         {
             // Cannot happen: the buffer is sized for the worst case of one tick.
             throw new InvalidOperationException("event buffer overflow");
         }
-        _events[_eventCount++] = new BattleEvent(kind, _tick, tank, target, team, shellId, amount, x, y, angle);
+        _events[_eventCount++] = new BattleEvent(kind, _tick, tank, target, team, shellId, amount, x, y, angle, seenBy);
     }
 
     /// <summary>A class in simulation units: radians, ticks.</summary>
@@ -237,6 +239,10 @@ public sealed partial class Battle
         public readonly float DamageSpread;
         public readonly float Dispersion;
         public readonly int MaxShellsInFlight;
+        public readonly float ViewRange;
+        public readonly float CamouflageStationary;
+        public readonly float CamouflageMoving;
+        public readonly float CamouflageFiring;
 
         public ClassStats(TankClass c, int tickRate)
         {
@@ -256,6 +262,10 @@ public sealed partial class Battle
             Dispersion = c.DispersionDegrees * GameMath.DegToRad;
             var lifetimeTicks = (int)MathF.Ceiling(c.ShellRange / (c.ShellSpeed / tickRate)) + 1;
             MaxShellsInFlight = lifetimeTicks / ReloadTicks + 2;
+            ViewRange = c.ViewRange;
+            CamouflageStationary = c.CamouflageStationary;
+            CamouflageMoving = c.CamouflageMoving;
+            CamouflageFiring = c.CamouflageFiring;
         }
     }
 

@@ -16,6 +16,12 @@ public enum BattleEventKind : byte
     CaptureProgress,
     /// <summary>The battle ended: Team = winner (-1 = draw), Amount = <see cref="BattleEndReason"/>.</summary>
     BattleEnded,
+    /// <summary><see cref="BattleEvent.Team"/> now sees enemy <see cref="BattleEvent.Tank"/> at (X, Y), first spotted by
+    /// <see cref="BattleEvent.Target"/>.</summary>
+    Spotted,
+    /// <summary><see cref="BattleEvent.Team"/> lost sight of enemy <see cref="BattleEvent.Tank"/>; (X, Y) is where it was
+    /// last seen.</summary>
+    Lost,
 }
 
 public enum ShellStopReason
@@ -25,7 +31,12 @@ public enum ShellStopReason
     RangeExhausted = 3,
 }
 
-/// <summary>Something that happened during the last tick (see <see cref="BattleEventKind"/> for what each field means).</summary>
+/// <summary>
+/// Something that happened during the last tick (see <see cref="BattleEventKind"/> for what each field means).
+/// <see cref="SeenBy"/>: the teams that may learn of it (bit t = team t) without learning where an enemy they do not see
+/// is: a shot by its team and by teams that see the shooter, a hit by teams that see the target, a shell's stop by the
+/// teams that see the shell; kills, capture, the end and spotting changes by both.
+/// </summary>
 public readonly record struct BattleEvent(
     BattleEventKind Kind,
     int Tick,
@@ -36,7 +47,8 @@ public readonly record struct BattleEvent(
     int Amount,
     float X,
     float Y,
-    float Angle = 0f);
+    float Angle = 0f,
+    byte SeenBy = 0b11);
 
 public enum BattleEndReason
 {

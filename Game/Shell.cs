@@ -17,4 +17,6 @@ public struct Shell
     public float RangeLeft { get; internal set; }
     public int Damage { get; internal set; }
     public int FiredTick { get; internal set; }
+    /// <summary>Teams that may see this shell (bit t = team t): its own, and any that saw the shooter on the tick it fired.</summary>
+    public byte SeenBy { get; internal set; }
 }

@@ -385,7 +385,7 @@ public sealed class Bot
         if (_snapshots.Latest is { } state)
         {
             var wobble = MathF.Sin(_wobbleSeed * 10 + now / (float)Stopwatch.Frequency * (0.5f + _wobbleSeed * 0.2f));
-            (throttle, steering, yaw, fire) = BotBrain.Drive(state, _tankId, _team, wobble);
+            (throttle, steering, yaw, fire) = BotBrain.Drive(state, _tankId, _team, wobble, ref _memory);
         }
 
         if (_fireSentAt != 0 && now - _fireSentAt > FireTimeoutTicks)
@@ -488,9 +488,13 @@ public sealed class Bot
         }
     }
 
+    /// <summary>Where the bot last saw an enemy (spotting hides enemies; it searches there instead of idling).</summary>
+    private Tanks.Client.Battle.BotMemory _memory;
+
     private void BeginBattle(ushort tankId, byte team, int players, long now)
     {
         _snapshots.Reset();
+        _memory = default; // where enemies were last seen belongs to the last battle
         _tankId = tankId;
         _team = team;
         _share = 1_000_000 / Math.Max(1, players);

@@ -18,6 +18,12 @@ public static class BotBrain
     public static (float Throttle, float Steering, float Yaw, bool Fire) Drive(WorldState state, ushort self, byte team, float wobble)
         => Tanks.Client.Battle.SimpleBot.Drive(state, self, team, wobble);
 
+    /// <summary>As <see cref="Drive(WorldState, ushort, byte, float)"/>, remembering where enemies vanished (spotting):
+    /// the bot searches there, then heads for the memory's goal (the base), instead of circling.</summary>
+    public static (float Throttle, float Steering, float Yaw, bool Fire) Drive(
+        WorldState state, ushort self, byte team, float wobble, ref Tanks.Client.Battle.BotMemory memory)
+        => Tanks.Client.Battle.SimpleBot.Drive(state, self, team, wobble, ref memory);
+
     private static bool TryClass(string value, out byte id)
     {
         for (byte i = 0; i < TankClassCodes.Count; i++)

@@ -24,7 +24,8 @@ public static class BattleDefinitions
     [
         .. d.Classes.Select(c => new TankClass(
             c.Name, c.Acceleration, c.MaxForwardSpeed, c.MaxReverseSpeed, c.HullTurnDegreesPerSecond, c.TurretTraverseDegreesPerSecond,
-            c.Radius, c.HitPoints, c.ReloadSeconds, c.ShellSpeed, c.ShellDamage, c.ShellRange, c.DamageSpread, c.DispersionDegrees)),
+            c.Radius, c.HitPoints, c.ReloadSeconds, c.ShellSpeed, c.ShellDamage, c.ShellRange, c.DamageSpread, c.DispersionDegrees,
+            c.ViewRange, c.CamouflageStationary, c.CamouflageMoving, c.CamouflageFiring)),
     ];
 
     /// <summary>The rules the definition carries, on top of Game's defaults for what it does not (spawn jitter, team size).</summary>

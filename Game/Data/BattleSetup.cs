@@ -19,6 +19,14 @@ public sealed record BattleRules
     /// <summary>± metres of random offset added to each spawn slot.</summary>
     public float SpawnJitter { get; init; } = 0.5f;
     public int MaxTeamSize { get; init; } = 7;
+    /// <summary>Off: every team sees everything (a training room, an "all" view); no spotting events.</summary>
+    public bool Spotting { get; init; } = true;
+    /// <summary>An enemy stays visible to a team this long after the last tick a team-mate saw it.</summary>
+    public float SpotDecaySeconds { get; init; } = 3f;
+    /// <summary>After a shot, a tank's camouflage is its class's firing value for this long.</summary>
+    public float FiringCamouflageSeconds { get; init; } = 2f;
+    /// <summary>Within this distance camouflage does not help (line of sight still counts).</summary>
+    public float ProximitySpotRange { get; init; } = 40f;
 
     public static readonly BattleRules Default = new();
 
@@ -27,7 +35,9 @@ public sealed record BattleRules
         if (!(TimeLimitSeconds > 0 && TimeLimitSeconds <= 24 * 3600) || !(CapturePoints > 0) || !float.IsFinite(CapturePoints)
             || !(CapturePointsPerTankPerSecond >= 0) || !float.IsFinite(CapturePointsPerTankPerSecond)
             || MaxCapturingTanks < 1 || !(CaptureDecayPerSecond >= 0) || !float.IsFinite(CaptureDecayPerSecond)
-            || !(SpawnJitter >= 0 && SpawnJitter <= 10) || MaxTeamSize is < 1 or > 64)
+            || !(SpawnJitter >= 0 && SpawnJitter <= 10) || MaxTeamSize is < 1 or > 64
+            || !(SpotDecaySeconds >= 0 && SpotDecaySeconds <= 60) || !(FiringCamouflageSeconds >= 0 && FiringCamouflageSeconds <= 60)
+            || !(ProximitySpotRange >= 0 && ProximitySpotRange <= 2000))
         {
             throw new ArgumentException("battle rules: a value is out of range");
         }

@@ -35,8 +35,12 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
     private readonly Dictionary<long, PlayerInput> _pending = [];
     private readonly Dictionary<long, BattlePlayer> _players;
     private readonly Protocol.Game.BattlePlayer[] _roster;
-    private readonly SnapshotHistory _history = new();
+    // Spotting: each team's clients are encoded against that team's view of the world (the frame's seen-by masks), so
+    // each team has its own baselines. The gateway applies the masks; the rules that set them live in the battle.
+    private readonly SnapshotHistory[] _histories = [new(), new()];
+    private readonly byte[] _teamOfTank;
     private readonly WorldState _scratch = new();
+    private readonly WorldState _teamView = new();
     private readonly byte[] _startBuffer = new byte[GameProtocol.MaxMessageBytes];
     private GameClient[] _members = [];
     private Timer? _flushTimer;
@@ -63,6 +67,11 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
         _roster = Assignment.Players
             .Select(p => new Protocol.Game.BattlePlayer((ushort)p.Slot, (byte)p.Team, TankClassCodes.Id(p.TankClass), p.UserId))
             .ToArray();
+        _teamOfTank = new byte[Assignment.Players.Max(p => p.Slot) + 1];
+        foreach (var p in Assignment.Players)
+        {
+            _teamOfTank[p.Slot] = (byte)Math.Clamp(p.Team, 0, 1);
+        }
     }
 
     public Guid BattleId => Assignment.BattleId;
@@ -154,7 +163,7 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
     {
         lock (client)
         {
-            client.RestartStream(_history.HasNewest ? _history.NewestTick : _newestBeforeRestart);
+            client.RestartStream(_histories[0].HasNewest ? _histories[0].NewestTick : _newestBeforeRestart);
         }
 
         SendBattleStart(client, player);
@@ -275,6 +284,9 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
         }
     }
 
+    /// <summary>The team of a tank id (slot); 0 for an id outside the roster.</summary>
+    private int TeamOf(ushort tankId) => tankId < _teamOfTank.Length ? _teamOfTank[tankId] : 0;
+
     private void OnFrame(BattleFrame frame)
     {
         if (_closed)
@@ -299,22 +311,27 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
                 }
             }
 
-            if (_history.HasNewest && frame.Tick <= _history.NewestTick)
+            if (_histories[0].HasNewest && frame.Tick <= _histories[0].NewestTick)
             {
                 // Overtaken on the way (observer messages are not ordered): a newer state already went out, so this
                 // state is of no use, but its events are in no other frame. They go out unless this tick went out before.
                 // Its state is kept in the history (never sent; clients ack only what they received), so a second copy
                 // of the frame is known and its events do not go out twice.
                 var tick = (uint)frame.Tick;
-                if (!_history.Contains(tick))
+                var newest = _histories[0];
+                if (!newest.Contains(tick))
                 {
-                    if (_history.NewestTick - tick < (uint)_history.Capacity
+                    if (newest.NewestTick - tick < (uint)newest.Capacity
                         && WorldState.TryRead(frame.State, _scratch) == SnapshotReadResult.Ok)
                     {
-                        _history.Store(_scratch);
+                        for (var team = 0; team < 2; team++)
+                        {
+                            _teamView.CopyTeamView(_scratch, team);
+                            _histories[team].Store(_teamView);
+                        }
                     }
 
-                    SendEvents(frame.Events, Volatile.Read(ref _members));
+                    SendEvents(frame, Volatile.Read(ref _members));
                 }
 
                 return;
@@ -329,65 +346,85 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
                 return;
             }
 
-            var state = _history.Store(_scratch);
             var members = Volatile.Read(ref _members);
             var encoder = t_encoder ??= new SnapshotEncoder();
             var metrics = _gateway.Metrics;
             var delta = _gateway.DeltaSnapshots;
-            scoped EncodedSnapshot encoded = default;
-            SnapshotAck encodedFor = default;
-            var haveEncoded = false;
-            SnapshotAck ack = default; // declared with `encoded`: the encoder's result may refer to it
-            for (var i = 0; i < members.Length; i++)
+            for (var team = 0; team < 2; team++)
             {
-                var client = members[i];
-                ushort tankId;
-                lock (client)
+                _teamView.CopyTeamView(_scratch, team);
+                var history = _histories[team];
+                var state = history.Store(_teamView);
+                scoped EncodedSnapshot encoded = default;
+                SnapshotAck encodedFor = default;
+                var haveEncoded = false;
+                SnapshotAck ack = default; // declared with `encoded`: the encoder's result may refer to it
+                for (var i = 0; i < members.Length; i++)
                 {
-                    if (client.Gone || client.Room != this)
+                    var client = members[i];
+                    ushort tankId;
+                    lock (client)
+                    {
+                        if (client.Gone || client.Room != this)
+                        {
+                            continue;
+                        }
+
+                        ack = delta ? client.Ack : default;
+                        tankId = client.TankId;
+                    }
+
+                    if (TeamOf(tankId) != team)
                     {
                         continue;
                     }
 
-                    ack = delta ? client.Ack : default;
-                    tankId = client.TankId;
+                    // The one per-client field of a snapshot: the client's own newest input that this tick reflects.
+                    var inputAck = state.LastInputOf(tankId);
+
+                    // Clients mostly ack the same tick: encode again only when this client's ack differs from the last
+                    // one encoded for (the encoder's result stays valid until its next call).
+                    if (!haveEncoded || ack.HasAck != encodedFor.HasAck || ack.Tick != encodedFor.Tick)
+                    {
+                        encoded = encoder.Encode(state, history, ack);
+                        encodedFor = ack;
+                        haveEncoded = true;
+                    }
+
+                    for (var p = 0; p < encoded.PartCount; p++)
+                    {
+                        _gateway.Send(client, encoded.Part(p, inputAck));
+                    }
+
+                    metrics.Snapshot(encoded.IsFull, encoded.TotalBytes);
                 }
-
-                // The one per-client field of a snapshot: the client's own newest input that this tick reflects.
-                var inputAck = state.LastInputOf(tankId);
-
-                // Clients mostly ack the same tick: encode again only when this client's ack differs from the last
-                // one encoded for (the encoder's result stays valid until its next call).
-                if (!haveEncoded || ack.HasAck != encodedFor.HasAck || ack.Tick != encodedFor.Tick)
-                {
-                    encoded = encoder.Encode(state, _history, ack);
-                    encodedFor = ack;
-                    haveEncoded = true;
-                }
-
-                for (var p = 0; p < encoded.PartCount; p++)
-                {
-                    _gateway.Send(client, encoded.Part(p, inputAck));
-                }
-
-                metrics.Snapshot(encoded.IsFull, encoded.TotalBytes);
             }
 
-            SendEvents(frame.Events, members);
+            SendEvents(frame, members);
         }
     }
 
-    /// <summary>A frame's events: usually one BattleEvents message; a busy tick's go on in further messages of the same tick.</summary>
-    private void SendEvents(ReadOnlySpan<byte> events, GameClient[] members)
+    /// <summary>
+    /// A frame's events: usually one BattleEvents message; a busy tick's go on in further messages of the same tick. Each
+    /// team gets its own (null: the battle has no spotting, everyone gets them all).
+    /// </summary>
+    private void SendEvents(BattleFrame frame, GameClient[] members)
     {
-        while (events.Length > 0 && BattleEventsMessage.TryMeasure(events, out var length))
+        for (var team = 0; team < 2; team++)
         {
-            foreach (var client in members)
+            ReadOnlySpan<byte> events = (team == 0 ? frame.EventsTeam0 : frame.EventsTeam1) ?? frame.Events;
+            while (events.Length > 0 && BattleEventsMessage.TryMeasure(events, out var length))
             {
-                _gateway.Send(client, events[..length]);
-            }
+                foreach (var client in members)
+                {
+                    if (TeamOf(Volatile.Read(ref client.TankId)) == team)
+                    {
+                        _gateway.Send(client, events[..length]);
+                    }
+                }
 
-            events = events[length..];
+                events = events[length..];
+            }
         }
     }
 
@@ -398,8 +435,9 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
     /// </summary>
     private void Restart()
     {
-        _newestBeforeRestart = _history.HasNewest ? _history.NewestTick : _newestBeforeRestart;
-        _history.Clear();
+        _newestBeforeRestart = _histories[0].HasNewest ? _histories[0].NewestTick : _newestBeforeRestart;
+        _histories[0].Clear();
+        _histories[1].Clear();
         var members = Volatile.Read(ref _members);
         foreach (var client in members)
         {

@@ -21,6 +21,10 @@ public sealed record InputBatch([property: Id(0)] ImmutableArray<PlayerInput> In
 /// state in its binary form (<c>Tanks.Protocol.Snapshots.WorldState.TryRead</c>) that gateways delta-encode per client;
 /// <see cref="Events"/> holds the tick's ready <c>BattleEvents</c> messages back to back (usually one; empty when nothing
 /// happened; split with <c>BattleEventsMessage.TryMeasure</c>).
+/// Spotting: each tank and shell in <see cref="State"/> carries the teams that may see it (the gateway encodes each client
+/// against its team's view, <c>WorldState.CopyTeamView</c>); <see cref="Events"/> holds all of the tick's events (for an
+/// observer that sees everything, like the viewer), <see cref="EventsTeam0"/> and <see cref="EventsTeam1"/> what each
+/// team may learn of (null: that team gets <see cref="Events"/>, as without spotting).
 /// <see cref="Epoch"/> counts the battle's resumptions from a checkpoint: when it grows, ticks may start over lower (the
 /// checkpoint's), so a gateway forgets its baselines and sends each player <c>BattleStart</c> and a full snapshot again.
 /// </summary>
@@ -30,7 +34,9 @@ public sealed record BattleFrame(
     [property: Id(1)] int Tick,
     [property: Id(2)] byte[] State,
     [property: Id(3)] byte[] Events,
-    [property: Id(4)] int Epoch = 0);
+    [property: Id(4)] int Epoch = 0,
+    [property: Id(5)] byte[]? EventsTeam0 = null,
+    [property: Id(6)] byte[]? EventsTeam1 = null);
 
 /// <summary>
 /// A battle's definition (map, rules, tank classes) as ready <c>BattleDefinition</c> messages (one per part, in order)

@@ -33,7 +33,8 @@ public static class BattleDefinitionBuilder
             var c = classes[i];
             wireClasses[i] = new DefinitionTankClass(
                 c.Name, c.Acceleration, c.MaxForwardSpeed, c.MaxReverseSpeed, c.HullTurnDegreesPerSecond, c.TurretTraverseDegreesPerSecond,
-                c.Radius, c.HitPoints, c.ReloadSeconds, c.ShellSpeed, c.ShellDamage, c.ShellRange, c.DamageSpread, c.DispersionDegrees);
+                c.Radius, c.HitPoints, c.ReloadSeconds, c.ShellSpeed, c.ShellDamage, c.ShellRange, c.DamageSpread, c.DispersionDegrees,
+                c.ViewRange, c.CamouflageStationary, c.CamouflageMoving, c.CamouflageFiring);
         }
 
         var wireRules = new DefinitionRules(

@@ -459,7 +459,16 @@ public sealed partial class SessionGrain(
             _inputs[i] = _inputs[i] with { Fire = false };
         }
 
-        frames?.Add(new BattleFrame(BattleId, battle.Tick + _world.TickOffset, _world.StateBytes(battle, _inputSequences), _world.EventBytes(battle), _epoch));
+        if (frames is not null)
+        {
+            // Each team gets only the events it may learn of (spotting); without spotting one copy serves both. All of them
+            // go too, for observers that see everything (the viewer).
+            var spotting = battle.Rules.Spotting;
+            frames.Add(new BattleFrame(
+                BattleId, battle.Tick + _world.TickOffset, _world.StateBytes(battle, _inputSequences), _world.EventBytes(battle), _epoch,
+                spotting ? _world.EventBytes(battle, 0) : null, spotting ? _world.EventBytes(battle, 1) : null));
+        }
+
         BattleMetrics.Tick(Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 

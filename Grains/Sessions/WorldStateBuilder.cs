@@ -54,7 +54,7 @@ public sealed class WorldStateBuilder
             var turn = _hasPrevious ? GameMath.WrapAngle(t.HullAngle - _previousHulls[i]) * battle.TickRate : 0f;
             _current.TryAddTank(SnapshotQuantizer.Tank(
                 t.Id, t.Team, t.ClassId, t.X, t.Y, t.HullAngle, t.TurretAngle, t.HitPoints, t.IsAlive, t.ReloadTicksLeft,
-                t.VelocityX, t.VelocityY, turn, battle.TickRate), i < lastInputs.Length ? lastInputs[i] : 0);
+                t.VelocityX, t.VelocityY, turn, battle.TickRate), i < lastInputs.Length ? lastInputs[i] : 0, battle.VisibleTo(i));
             _previousHulls[i] = t.HullAngle;
         }
 
@@ -62,7 +62,7 @@ public sealed class WorldStateBuilder
 
         foreach (var s in battle.Shells)
         {
-            _current.TryAddShell(SnapshotQuantizer.Shell(s.Id, s.Owner, s.X, s.Y, s.Angle, s.Speed, WireTick(battle), _previous));
+            _current.TryAddShell(SnapshotQuantizer.Shell(s.Id, s.Owner, s.X, s.Y, s.Angle, s.Speed, WireTick(battle), _previous), s.SeenBy);
         }
 
         return _current;
@@ -82,7 +82,13 @@ public sealed class WorldStateBuilder
     /// <see cref="MaxEventMessages"/> (far beyond the worst tick of 64 tanks); events past those are dropped, and the
     /// snapshot carries the state anyway.
     /// </summary>
-    public byte[] EventBytes(Battle battle)
+    public byte[] EventBytes(Battle battle) => EventBytes(battle, -1);
+
+    /// <summary>
+    /// As <see cref="EventBytes(Battle)"/>, only the events team <paramref name="team"/> may learn of
+    /// (<see cref="BattleEvent.SeenBy"/>; -1: all). A tick with none for the team gives an empty array.
+    /// </summary>
+    public byte[] EventBytes(Battle battle, int team)
     {
         var events = battle.Events;
         if (events.IsEmpty)
@@ -97,6 +103,11 @@ public sealed class WorldStateBuilder
         var writer = new BattleEventsWriter(_eventBytes.AsSpan(start, GameProtocol.MaxMessageBytes), tick);
         foreach (var e in events)
         {
+            if (team >= 0 && (e.SeenBy >> team & 1) == 0)
+            {
+                continue;
+            }
+
             var wire = e.Kind switch
             {
                 BattleEventKind.ShotFired => WireEvent.Shot(
@@ -109,6 +120,12 @@ public sealed class WorldStateBuilder
                     e.ShellId, (ushort)Math.Max(e.Tank, 0), SnapshotQuantizer.Position(e.X), SnapshotQuantizer.Position(e.Y), StopCode(e.Amount)),
                 BattleEventKind.TankDestroyed => WireEvent.Destroyed((ushort)e.Target, (ushort)Math.Max(e.Tank, 0)),
                 BattleEventKind.CaptureProgress => WireEvent.Capture((byte)e.Team, (byte)Math.Clamp(e.Amount, 0, 100)),
+                BattleEventKind.Spotted => WireEvent.Spotting(
+                    WireEventKind.Spotted, (ushort)e.Tank, e.Target < 0 ? ushort.MaxValue : (ushort)e.Target, (byte)e.Team,
+                    SnapshotQuantizer.Position(e.X), SnapshotQuantizer.Position(e.Y)),
+                BattleEventKind.Lost => WireEvent.Spotting(
+                    WireEventKind.Lost, (ushort)e.Tank, ushort.MaxValue, (byte)e.Team,
+                    SnapshotQuantizer.Position(e.X), SnapshotQuantizer.Position(e.Y)),
                 _ => default,
             };
             if (wire.Kind == 0 || writer.TryAdd(wire))

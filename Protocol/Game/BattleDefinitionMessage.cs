@@ -51,7 +51,11 @@ public sealed record DefinitionTankClass(
     int ShellDamage,
     float ShellRange,
     float DamageSpread,
-    float DispersionDegrees);
+    float DispersionDegrees,
+    float ViewRange = 200f,
+    float CamouflageStationary = 0f,
+    float CamouflageMoving = 0f,
+    float CamouflageFiring = 0f);
 
 /// <summary>A battle's definition: the map (bounds, obstacles, spawns of team 0 and 1, base), the rules, the tank classes.</summary>
 public sealed record BattleDefinition(
@@ -82,7 +86,7 @@ public sealed record BattleDefinitionPackage(ulong Hash, IReadOnlyList<byte[]> M
 /// 0..count−1 of one hash. Hash = the first 8 bytes of SHA-256 of the body (read as a little-endian u64), also in
 /// <c>BattleStart</c>: a client that holds a body of that hash already may keep it. Floats are IEEE-754 binary32, the
 /// exact values the simulation runs with. The body of the largest definition the limits allow (512 obstacles, 16
-/// classes with 32-byte names, a 32-byte map name) is 14,278 bytes = 13 parts; a 7v7 map is one part.
+/// classes with 32-byte names, a 32-byte map name) is 14,534 bytes = 13 parts; a 7v7 map is one part.
 /// </summary>
 public static class BattleDefinitionMessage
 {
@@ -96,7 +100,7 @@ public static class BattleDefinitionMessage
 
     /// <summary>Rules (22) + width, height (8) + base (12) + two spawns (40): the fixed start of the body.</summary>
     public const int FixedBodyBytes = 22 + 8 + 12 + 40;
-    public const int ClassStatsBytes = 13 * 4;
+    public const int ClassStatsBytes = 17 * 4;
     public const int ObstacleBytes = 1 + 6 * 4;
 
     private const byte FlagFriendlyFire = 1;
@@ -182,6 +186,10 @@ public static class BattleDefinitionMessage
             w.F32(c.ShellRange);
             w.F32(c.DamageSpread);
             w.F32(c.DispersionDegrees);
+            w.F32(c.ViewRange);
+            w.F32(c.CamouflageStationary);
+            w.F32(c.CamouflageMoving);
+            w.F32(c.CamouflageFiring);
         }
         w.U16((ushort)d.Obstacles.Count);
         foreach (var o in d.Obstacles)
@@ -316,7 +324,7 @@ public static class BattleDefinitionMessage
             {
                 return GameMessageReadResult.BadLength;
             }
-            for (var f = 0; f < 13; f++)
+            for (var f = 0; f < 17; f++)
             {
                 if (f is not (6 or 9) && !float.IsFinite(BinaryPrimitives.ReadSingleLittleEndian(body[(p + 4 * f)..])))
                 {
@@ -492,7 +500,8 @@ public readonly ref struct BattleDefinitionView
         p += 1 + _body[p];
         return new DefinitionTankClass(
             name, F(p), F(p + 4), F(p + 8), F(p + 12), F(p + 16), F(p + 20), BinaryPrimitives.ReadInt32LittleEndian(_body[(p + 24)..]),
-            F(p + 28), F(p + 32), BinaryPrimitives.ReadInt32LittleEndian(_body[(p + 36)..]), F(p + 40), F(p + 44), F(p + 48));
+            F(p + 28), F(p + 32), BinaryPrimitives.ReadInt32LittleEndian(_body[(p + 36)..]), F(p + 40), F(p + 44), F(p + 48),
+            F(p + 52), F(p + 56), F(p + 60), F(p + 64));
     }
 
     public DefinitionObstacle Obstacle(int index)

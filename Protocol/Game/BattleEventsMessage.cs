@@ -23,6 +23,15 @@ public enum WireEventKind : byte
 
     /// <summary>16 bytes: kind, shell id u32, shooter u16, x i32, y i32 (cm), reason u8 (<see cref="ShellStopCode"/>).</summary>
     ShellStopped = 5,
+
+    /// <summary>
+    /// 14 bytes: kind, tank u16, spotter u16, team u8, x i32, y i32 (cm). <c>team</c> now sees enemy <c>tank</c>, at (x, y),
+    /// first seen by <c>spotter</c>. Both teams get it: the spotted side learns that it was seen and by which tank id.
+    /// </summary>
+    Spotted = 6,
+
+    /// <summary>14 bytes as <see cref="Spotted"/> (spotter = 0xFFFF): <c>team</c> lost sight of <c>tank</c>, last seen at (x, y).</summary>
+    Lost = 7,
 }
 
 /// <summary>Why a shell stopped without hitting a tank (the reason byte of <see cref="WireEventKind.ShellStopped"/>).</summary>
@@ -54,6 +63,11 @@ public readonly record struct WireEvent(
     public static WireEvent ShellStopped(uint shellId, ushort shooter, int x, int y, ShellStopCode reason) =>
         new(WireEventKind.ShellStopped, shooter, 0, shellId, 0, 0, 0, x, y, Reason: reason);
 
+    /// <summary>A spotting change (<see cref="WireEventKind.Spotted"/> or <see cref="WireEventKind.Lost"/>): Target = the
+    /// seen tank, Shooter = the spotter (0xFFFF for none), Team = the team whose view changed.</summary>
+    public static WireEvent Spotting(WireEventKind kind, ushort tank, ushort spotter, byte team, int x, int y) =>
+        new(kind, spotter, tank, 0, 0, team, 0, x, y);
+
     /// <summary>Bytes on the wire, kind byte included; 0 for an unknown kind.</summary>
     public static int SizeOf(WireEventKind kind) => kind switch
     {
@@ -62,6 +76,7 @@ public readonly record struct WireEvent(
         WireEventKind.Destroyed => 5,
         WireEventKind.CaptureProgress => 3,
         WireEventKind.ShellStopped => 16,
+        WireEventKind.Spotted or WireEventKind.Lost => 14,
         _ => 0,
     };
 }
@@ -144,6 +159,7 @@ public static class BattleEventsMessage
                 WireEventKind.Shot => ValidXY(d, 7),
                 WireEventKind.Hit => ValidXY(d, 11),
                 WireEventKind.ShellStopped => ValidXY(d, 7) && d[15] is >= (byte)ShellStopCode.Obstacle and <= (byte)ShellStopCode.Range,
+                WireEventKind.Spotted or WireEventKind.Lost => d[5] <= 1 && ValidXY(d, 6),
                 _ => true,
             };
             if (!valid)
@@ -190,7 +206,7 @@ public ref struct BattleEventsWriter
         {
             throw new ArgumentOutOfRangeException(nameof(e), "team 0/1, progress 0..100");
         }
-        if (e.Kind is WireEventKind.Shot or WireEventKind.Hit or WireEventKind.ShellStopped
+        if (e.Kind is WireEventKind.Shot or WireEventKind.Hit or WireEventKind.ShellStopped or WireEventKind.Spotted or WireEventKind.Lost
             && (!SnapshotQuantizer.IsValidCoordinate(e.X) || !SnapshotQuantizer.IsValidCoordinate(e.Y)))
         {
             throw new ArgumentOutOfRangeException(nameof(e), "x and y are 0..1,048,575 cm (SnapshotQuantizer.Position)");
@@ -230,6 +246,12 @@ public ref struct BattleEventsWriter
                 GameProtocol.U16(d, 5, e.Shooter);
                 XY(d, 7, e);
                 d[15] = (byte)e.Reason;
+                break;
+            case WireEventKind.Spotted or WireEventKind.Lost:
+                GameProtocol.U16(d, 1, e.Target);
+                GameProtocol.U16(d, 3, e.Shooter);
+                d[5] = e.Team;
+                XY(d, 6, e);
                 break;
             default:
                 d[1] = e.Team;
@@ -300,6 +322,8 @@ public readonly ref struct BattleEventsView
                 WireEventKind.Destroyed => WireEvent.Destroyed(GameProtocol.U16(d, 1), GameProtocol.U16(d, 3)),
                 WireEventKind.ShellStopped => WireEvent.ShellStopped(
                     GameProtocol.U32(d, 1), GameProtocol.U16(d, 5), I32(d, 7), I32(d, 11), (ShellStopCode)d[15]),
+                WireEventKind.Spotted or WireEventKind.Lost => WireEvent.Spotting(
+                    kind, GameProtocol.U16(d, 1), GameProtocol.U16(d, 3), d[5], I32(d, 6), I32(d, 10)),
                 _ => WireEvent.Capture(d[1], d[2]),
             };
             _next += WireEvent.SizeOf(kind);

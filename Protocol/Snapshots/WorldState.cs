@@ -8,14 +8,19 @@ namespace Tanks.Protocol.Snapshots;
 /// (<see cref="WriteTo"/> / <see cref="TryRead"/>) is what the SessionGrain pushes to the gateways. Beside each tank it keeps
 /// the sequence of the newest input the battle applied to it (<see cref="LastInputs"/>): the binary form carries it, the
 /// delta codec does not (each gateway writes the receiving client's own value into its <c>Snapshot</c> header), so it is
-/// not part of <see cref="ContentEquals"/>.
+/// not part of <see cref="ContentEquals"/>. Likewise each tank and shell carries the teams that may see it
+/// (<see cref="TankSeenBy"/>, <see cref="ShellSeenBy"/>: bit t = team t, decided by the battle's spotting rules); a gateway
+/// takes a team's view with <see cref="CopyTeamView"/> and delta-encodes that, so it needs no game rules.
 /// </summary>
 public sealed class WorldState
 {
     /// <summary>Binary form: version u8, tick u32, ticks left u16, capture ×2, winner, reason, tank count u8, shell count u16.</summary>
     public const int BinaryHeaderBytes = 1 + 4 + 2 + 1 + 1 + 1 + 1 + 1 + 2;
-    public const int BinaryTankBytes = 2 + 1 + 1 + 4 + 4 + 2 + 2 + 2 + 1 + 1 + 2 + 2 + 4;
-    public const int BinaryShellBytes = 4 + 2 + 4 + 4 + 2 + 2 + 4;
+    public const int BinaryTankBytes = 2 + 1 + 1 + 4 + 4 + 2 + 2 + 2 + 1 + 1 + 2 + 2 + 4 + 1;
+    public const int BinaryShellBytes = 4 + 2 + 4 + 4 + 2 + 2 + 4 + 1;
+
+    /// <summary>Seen by both teams (the default, and every entry when spotting is off).</summary>
+    public const byte SeenByAll = 0b11;
     public const byte BinaryVersion = 2;
 
     /// <summary>Largest binary form.</summary>
@@ -24,6 +29,8 @@ public sealed class WorldState
     private readonly QuantizedTank[] _tanks = new QuantizedTank[SnapshotLimits.MaxTanks];
     private readonly uint[] _lastInputs = new uint[SnapshotLimits.MaxTanks];
     private readonly QuantizedShell[] _shells = new QuantizedShell[SnapshotLimits.MaxShells];
+    private readonly byte[] _tankSeenBy = new byte[SnapshotLimits.MaxTanks];
+    private readonly byte[] _shellSeenBy = new byte[SnapshotLimits.MaxShells];
     private int _tankCount;
     private int _shellCount;
 
@@ -37,6 +44,12 @@ public sealed class WorldState
 
     /// <summary>Per tank (same order as <see cref="Tanks"/>): the sequence of the newest input applied to it, 0 = none.</summary>
     public ReadOnlySpan<uint> LastInputs => _lastInputs.AsSpan(0, _tankCount);
+
+    /// <summary>Per tank (same order as <see cref="Tanks"/>): the teams that may see it, bit t = team t.</summary>
+    public ReadOnlySpan<byte> TankSeenBy => _tankSeenBy.AsSpan(0, _tankCount);
+
+    /// <summary>Per shell (same order as <see cref="Shells"/>): the teams that may see it, bit t = team t.</summary>
+    public ReadOnlySpan<byte> ShellSeenBy => _shellSeenBy.AsSpan(0, _shellCount);
 
     /// <summary>The sequence of the newest input applied to tank <paramref name="tankId"/>; 0 for none or no such tank.</summary>
     public uint LastInputOf(ushort tankId)
@@ -76,7 +89,10 @@ public sealed class WorldState
     public bool TryAddTank(in QuantizedTank tank) => TryAddTank(tank, 0);
 
     /// <summary>Adds a tank with the sequence of the newest input applied to it; false if full or the id is present.</summary>
-    public bool TryAddTank(in QuantizedTank tank, uint lastInput)
+    public bool TryAddTank(in QuantizedTank tank, uint lastInput) => TryAddTank(tank, lastInput, SeenByAll);
+
+    /// <summary>Adds a tank with its last input and the teams that may see it; false if full or the id is present.</summary>
+    public bool TryAddTank(in QuantizedTank tank, uint lastInput, byte seenBy)
     {
         if (_tankCount == _tanks.Length)
         {
@@ -93,14 +109,19 @@ public sealed class WorldState
         }
         Array.Copy(_tanks, i, _tanks, i + 1, _tankCount - i);
         Array.Copy(_lastInputs, i, _lastInputs, i + 1, _tankCount - i);
+        Array.Copy(_tankSeenBy, i, _tankSeenBy, i + 1, _tankCount - i);
         _tanks[i] = tank;
         _lastInputs[i] = lastInput;
+        _tankSeenBy[i] = seenBy;
         _tankCount++;
         return true;
     }
 
     /// <summary>Adds a shell, keeping ids sorted; false if full or the id is present.</summary>
-    public bool TryAddShell(in QuantizedShell shell)
+    public bool TryAddShell(in QuantizedShell shell) => TryAddShell(shell, SeenByAll);
+
+    /// <summary>Adds a shell with the teams that may see it; false if full or the id is present.</summary>
+    public bool TryAddShell(in QuantizedShell shell, byte seenBy)
     {
         if (_shellCount == _shells.Length)
         {
@@ -116,7 +137,9 @@ public sealed class WorldState
             return false;
         }
         Array.Copy(_shells, i, _shells, i + 1, _shellCount - i);
+        Array.Copy(_shellSeenBy, i, _shellSeenBy, i + 1, _shellCount - i);
         _shells[i] = shell;
+        _shellSeenBy[i] = seenBy;
         _shellCount++;
         return true;
     }
@@ -170,7 +193,38 @@ public sealed class WorldState
         _shellCount = other._shellCount;
         other.Tanks.CopyTo(_tanks);
         other.LastInputs.CopyTo(_lastInputs);
+        other.TankSeenBy.CopyTo(_tankSeenBy);
         other.Shells.CopyTo(_shells);
+        other.ShellSeenBy.CopyTo(_shellSeenBy);
+    }
+
+    /// <summary>
+    /// What team <paramref name="team"/> may know of <paramref name="full"/>: the header, and the tanks and shells whose
+    /// seen-by mask has the team's bit (the rest are absent, so the delta codec sends them as leaving the roster).
+    /// </summary>
+    public void CopyTeamView(WorldState full, int team)
+    {
+        var bit = 1 << team;
+        Header = full.Header;
+        _tankCount = 0;
+        _shellCount = 0;
+        for (var i = 0; i < full._tankCount; i++)
+        {
+            if ((full._tankSeenBy[i] & bit) != 0)
+            {
+                _tanks[_tankCount] = full._tanks[i];
+                _lastInputs[_tankCount] = full._lastInputs[i];
+                _tankSeenBy[_tankCount++] = full._tankSeenBy[i];
+            }
+        }
+        for (var i = 0; i < full._shellCount; i++)
+        {
+            if ((full._shellSeenBy[i] & bit) != 0)
+            {
+                _shells[_shellCount] = full._shells[i];
+                _shellSeenBy[_shellCount++] = full._shellSeenBy[i];
+            }
+        }
     }
 
     /// <summary>Same header, tanks and shells (<see cref="LastInputs"/> not compared: the delta codec does not carry them).</summary>
@@ -213,10 +267,12 @@ public sealed class WorldState
             BinaryPrimitives.WriteInt16LittleEndian(d[20..], t.Speed);
             BinaryPrimitives.WriteInt16LittleEndian(d[22..], t.TurnRate);
             BinaryPrimitives.WriteUInt32LittleEndian(d[24..], _lastInputs[i]);
+            d[28] = _tankSeenBy[i];
             o += BinaryTankBytes;
         }
-        foreach (ref readonly var s in Shells)
+        for (var i = 0; i < _shellCount; i++)
         {
+            ref readonly var s = ref _shells[i];
             var d = destination.Slice(o, BinaryShellBytes);
             BinaryPrimitives.WriteUInt32LittleEndian(d, s.Id);
             BinaryPrimitives.WriteUInt16LittleEndian(d[4..], s.Owner);
@@ -225,6 +281,7 @@ public sealed class WorldState
             BinaryPrimitives.WriteUInt16LittleEndian(d[14..], s.Angle);
             BinaryPrimitives.WriteUInt16LittleEndian(d[16..], s.Speed);
             BinaryPrimitives.WriteUInt32LittleEndian(d[18..], s.SpawnTick);
+            d[22] = _shellSeenBy[i];
             o += BinaryShellBytes;
         }
         return o;
@@ -277,13 +334,14 @@ public sealed class WorldState
                 BinaryPrimitives.ReadInt32LittleEndian(d[8..]), BinaryPrimitives.ReadUInt16LittleEndian(d[12..]),
                 BinaryPrimitives.ReadUInt16LittleEndian(d[14..]), BinaryPrimitives.ReadUInt16LittleEndian(d[16..]), d[18] == 1, d[19],
                 BinaryPrimitives.ReadInt16LittleEndian(d[20..]), BinaryPrimitives.ReadInt16LittleEndian(d[22..]));
-            if (d[18] > 1 || !SnapshotQuantizer.IsValidCoordinate(tank.X) || !SnapshotQuantizer.IsValidCoordinate(tank.Y)
+            if (d[18] > 1 || d[28] > SeenByAll || !SnapshotQuantizer.IsValidCoordinate(tank.X) || !SnapshotQuantizer.IsValidCoordinate(tank.Y)
                 || (i > 0 && into._tanks[i - 1].Id >= tank.Id))
             {
                 into.Clear(default);
                 return SnapshotReadResult.Malformed;
             }
             into._lastInputs[into._tankCount] = BinaryPrimitives.ReadUInt32LittleEndian(d[24..]);
+            into._tankSeenBy[into._tankCount] = d[28];
             into._tanks[into._tankCount++] = tank;
         }
         for (var i = 0; i < shells; i++, o += BinaryShellBytes)
@@ -294,12 +352,13 @@ public sealed class WorldState
                 BinaryPrimitives.ReadInt32LittleEndian(d[6..]), BinaryPrimitives.ReadInt32LittleEndian(d[10..]),
                 BinaryPrimitives.ReadUInt16LittleEndian(d[14..]), BinaryPrimitives.ReadUInt16LittleEndian(d[16..]),
                 BinaryPrimitives.ReadUInt32LittleEndian(d[18..]));
-            if (!SnapshotQuantizer.IsValidCoordinate(shell.X) || !SnapshotQuantizer.IsValidCoordinate(shell.Y)
+            if (d[22] > SeenByAll || !SnapshotQuantizer.IsValidCoordinate(shell.X) || !SnapshotQuantizer.IsValidCoordinate(shell.Y)
                 || (i > 0 && into._shells[i - 1].Id >= shell.Id))
             {
                 into.Clear(default);
                 return SnapshotReadResult.Malformed;
             }
+            into._shellSeenBy[into._shellCount] = d[22];
             into._shells[into._shellCount++] = shell;
         }
         return SnapshotReadResult.Ok;

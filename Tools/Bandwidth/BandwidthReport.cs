@@ -43,6 +43,7 @@ internal sealed class BandwidthReport(BandwidthOptions options)
     {
         var seconds = Ticks / (double)options.TickRate;
         o.WriteLine($"7v7 on crossroads, {options.TickRate} Hz, {seconds:F0} s of game time ({Ticks} ticks, {Battles} battle(s)), seed {options.Seed}");
+        o.WriteLine($"spotting: {(options.Spotting ? "on (each client gets its team's view)" : "off (everyone sees everything)")}");
         o.WriteLine($"channel: RTT {options.RttMs} ms, loss {options.Loss:P1} each way; clients ack every tick through Input");
         o.WriteLine($"world: {AliveTankTicks / (double)Ticks:F1} tanks alive on average, {ShellTicks / (double)Ticks:F1} shells in flight");
         o.WriteLine($"delta: mean baseline age {BaselineAgeSum / (double)(Encodes - FullInDeltaMode):F2} ticks, {FullInDeltaMode * 100.0 / Encodes:F2} % full, " +

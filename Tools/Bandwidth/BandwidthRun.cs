@@ -13,7 +13,9 @@ namespace Tanks.Bandwidth;
 /// delta-encoded against its newest ack, travel with RTT/2 delay and random loss, are decoded by a real
 /// <see cref="SnapshotReceiver"/> (checked against what the server sent), and acked back through <c>Input</c> messages
 /// that travel the same way. Alongside, the same states as full snapshots. A battle that ends early is followed by a
-/// new one until the requested game time has run.
+/// new one until the requested game time has run. With spotting (the default; <c>--spotting off</c> for the old figures)
+/// each client gets its team's view as the gateway builds it (<see cref="WorldState.CopyTeamView"/>, a history per team)
+/// and its team's events.
 /// </summary>
 internal sealed class BandwidthRun(BandwidthOptions options)
 {
@@ -27,7 +29,10 @@ internal sealed class BandwidthRun(BandwidthOptions options)
         var rng = new Random((int)options.Seed);
         var totalTicks = (int)Math.Round(options.Seconds * options.TickRate);
         var tickMs = 1000.0 / options.TickRate;
-        var history = new SnapshotHistory();
+        SnapshotHistory[] histories = [new(), new()];
+        var view = new WorldState();
+        var stored = new WorldState[2];
+        var eventBytes = new int[2];
         var encoder = new SnapshotEncoder();
         var fullEncoder = new SnapshotEncoder();
         var clients = new ClientSim[Players];
@@ -39,7 +44,7 @@ internal sealed class BandwidthRun(BandwidthOptions options)
         var hulls = new float[Players];
         var current = new WorldState();
         var previous = new WorldState();
-        var events = new byte[GameProtocol.MaxMessageBytes];
+        byte[][] events = [new byte[GameProtocol.MaxMessageBytes], new byte[GameProtocol.MaxMessageBytes]];
         var input = new byte[InputMessage.Size];
         var encodeTime = new Stopwatch();
         var battleIndex = 0;
@@ -50,7 +55,8 @@ internal sealed class BandwidthRun(BandwidthOptions options)
             var battle = NewBattle(options.Seed + (ulong)battleIndex++);
             var shells = new ShellSnapshot[battle.ShellCapacity];
             var bots = new Bots(battle, options.Seed);
-            history.Clear();
+            histories[0].Clear();
+            histories[1].Clear();
             previous.Clear(default);
             foreach (var c in clients)
             {
@@ -70,14 +76,20 @@ internal sealed class BandwidthRun(BandwidthOptions options)
                 {
                     hulls[i] = tanks[i].HullAngle;
                 }
-                var stored = history.Store(current);
+                for (var team = 0; team < 2; team++)
+                {
+                    view.CopyTeamView(current, team);
+                    stored[team] = histories[team].Store(view);
+                    eventBytes[team] = WriteEvents(battle, events[team], team);
+                }
                 previous.CopyFrom(current);
                 report.AliveTankTicks += battle.AliveCount(0) + battle.AliveCount(1);
                 report.ShellTicks += current.Shells.Length;
-                var eventBytes = WriteEvents(battle, events);
-
-                foreach (var c in clients)
+                for (var ci = 0; ci < Players; ci++)
                 {
+                    var c = clients[ci];
+                    var team = ci / 7;
+                    var history = histories[team];
                     // Gateway: acks that have arrived, then encode against the newest.
                     foreach (var ack in c.Up.Deliver(now))
                     {
@@ -85,7 +97,7 @@ internal sealed class BandwidthRun(BandwidthOptions options)
                         c.Ack.Acknowledge(message.LastSnapshotTick);
                     }
                     encodeTime.Start();
-                    var delta = encoder.Encode(stored, history, c.Ack);
+                    var delta = encoder.Encode(stored[team], history, c.Ack);
                     encodeTime.Stop();
                     report.Encodes++;
                     report.FullInDeltaMode += delta.IsFull ? 1 : 0;
@@ -95,14 +107,14 @@ internal sealed class BandwidthRun(BandwidthOptions options)
                         report.DeltaDown.Add(delta.Part(p).Length, c.NextDownSequence());
                         c.Down.Send(now, options.RttMs / 2, delta.Part(p), rng, options.Loss);
                     }
-                    var full = fullEncoder.Encode(stored, null);
+                    var full = fullEncoder.Encode(stored[team], null);
                     for (var p = 0; p < full.PartCount; p++)
                     {
                         report.FullDown.Add(full.Part(p).Length, c.FullSequence++);
                     }
-                    if (eventBytes > 0)
+                    if (eventBytes[team] > 0)
                     {
-                        report.EventsDown.Add(eventBytes, c.NextDownSequence());
+                        report.EventsDown.Add(eventBytes[team], c.NextDownSequence());
                     }
 
                     // Client: decode what arrived (checked against the server's state of that tick), send an input.
@@ -142,7 +154,11 @@ internal sealed class BandwidthRun(BandwidthOptions options)
         {
             players[i] = new PlayerSlot(i / 7, i % 3, 1000 + i);
         }
-        return new Battle(new BattleSetup(BuiltInMaps.Crossroads, players, seed) { TickRate = options.TickRate });
+        return new Battle(new BattleSetup(BuiltInMaps.Crossroads, players, seed)
+        {
+            TickRate = options.TickRate,
+            Rules = BattleRules.Default with { Spotting = options.Spotting },
+        });
     }
 
     /// <summary>What the SessionGrain does each tick: Game state → quantized world state.</summary>
@@ -159,8 +175,8 @@ internal sealed class BandwidthRun(BandwidthOptions options)
             var t = tanks[i];
             // Turn rate: the hull's change since the previous tick (the grain keeps last tick's hull angles).
             var turn = previousHulls is null ? 0f : WrapAngle(t.HullAngle - previousHulls[i]) * battle.TickRate;
-            into.AddTank(SnapshotQuantizer.Tank(t.Id, t.Team, t.ClassId, t.X, t.Y, t.HullAngle, t.TurretAngle, t.HitPoints, t.IsAlive, t.ReloadTicksLeft,
-                t.VelocityX, t.VelocityY, turn, battle.TickRate));
+            into.TryAddTank(SnapshotQuantizer.Tank(t.Id, t.Team, t.ClassId, t.X, t.Y, t.HullAngle, t.TurretAngle, t.HitPoints, t.IsAlive, t.ReloadTicksLeft,
+                t.VelocityX, t.VelocityY, turn, battle.TickRate), 0, battle.VisibleTo(i));
         }
         var shellCount = battle.WriteShells(shells);
         var classes = battle.Setup.Classes;
@@ -168,7 +184,8 @@ internal sealed class BandwidthRun(BandwidthOptions options)
         {
             var s = shells[i];
             var speed = classes[tanks[s.Owner].ClassId].ShellSpeed;
-            into.AddShell(SnapshotQuantizer.Shell(s.Id, s.Owner, s.X, s.Y, s.Angle, speed, h.Tick, previous));
+            // WriteShells keeps the order of battle.Shells, so index i is the same shell.
+            into.TryAddShell(SnapshotQuantizer.Shell(s.Id, s.Owner, s.X, s.Y, s.Angle, speed, h.Tick, previous), battle.Shells[i].SeenBy);
         }
     }
 
@@ -176,12 +193,16 @@ internal sealed class BandwidthRun(BandwidthOptions options)
         radians > MathF.PI ? radians - 2 * MathF.PI : radians <= -MathF.PI ? radians + 2 * MathF.PI : radians;
 
     /// <summary>The tick's events as one BattleEvents message (0 bytes if there were none worth sending), as the SessionGrain writes them.</summary>
-    private static int WriteEvents(Battle battle, Span<byte> destination)
+    private static int WriteEvents(Battle battle, Span<byte> destination, int team)
     {
         var writer = new BattleEventsWriter(destination, (uint)battle.Tick);
         var classes = battle.Setup.Classes;
         foreach (ref readonly var e in battle.Events)
         {
+            if ((e.SeenBy >> team & 1) == 0)
+            {
+                continue; // not this team's to know (spotting)
+            }
             var wire = e.Kind switch
             {
                 BattleEventKind.ShotFired => WireEvent.Shot(
@@ -193,6 +214,9 @@ internal sealed class BandwidthRun(BandwidthOptions options)
                     e.ShellId, (ushort)e.Tank, SnapshotQuantizer.Position(e.X), SnapshotQuantizer.Position(e.Y), (ShellStopCode)Math.Clamp(e.Amount, 1, 3)),
                 BattleEventKind.TankDestroyed => WireEvent.Destroyed((ushort)e.Target, (ushort)e.Tank),
                 BattleEventKind.CaptureProgress => WireEvent.Capture((byte)e.Team, (byte)Math.Clamp(e.Amount, 0, 100)),
+                BattleEventKind.Spotted or BattleEventKind.Lost => WireEvent.Spotting(
+                    e.Kind == BattleEventKind.Spotted ? WireEventKind.Spotted : WireEventKind.Lost, (ushort)e.Tank,
+                    e.Target < 0 ? ushort.MaxValue : (ushort)e.Target, (byte)e.Team, SnapshotQuantizer.Position(e.X), SnapshotQuantizer.Position(e.Y)),
                 _ => default,
             };
             if (wire.Kind != 0)

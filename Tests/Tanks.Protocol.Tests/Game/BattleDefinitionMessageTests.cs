@@ -13,9 +13,9 @@ public sealed class BattleDefinitionMessageTests
         new DefinitionSpawn(60, 35, 8, 4, 90), new DefinitionSpawn(60, 85, 8, 4, -90),
         new DefinitionRules(20, 420, 100, 2.5f, 3, 5, FriendlyFire: false, ResetCaptureOnDamage: true),
         [
-            new DefinitionTankClass("light", 8, 16, 6, 70, 90, 2.4f, 800, 2.5f, 260, 110, 250, 0.1f, 0.4f),
-            new DefinitionTankClass("medium", 5, 13, 5, 50, 60, 2.8f, 1200, 5, 230, 240, 300, 0.1f, 0.3f),
-            new DefinitionTankClass("heavy", 3, 10, 4, 35, 35, 3.2f, 1800, 8, 200, 390, 300, 0.1f, 0.25f),
+            new DefinitionTankClass("light", 8, 16, 6, 70, 90, 2.4f, 800, 2.5f, 260, 110, 250, 0.1f, 0.4f, 220, 0.35f, 0.25f, 0.10f),
+            new DefinitionTankClass("medium", 5, 13, 5, 50, 60, 2.8f, 1200, 5, 230, 240, 300, 0.1f, 0.3f, 200, 0.25f, 0.15f, 0.05f),
+            new DefinitionTankClass("heavy", 3, 10, 4, 35, 35, 3.2f, 1800, 8, 200, 390, 300, 0.1f, 0.25f, 180, 0.15f, 0.08f, 0.02f),
         ],
         [
             new DefinitionObstacle(DefinitionObstacleShape.Circle, 25, 60, 5, 0, 0, 0),
@@ -33,10 +33,13 @@ public sealed class BattleDefinitionMessageTests
         + "04" + "6475656C" + "03"                                                              // "duel", 3 classes
         + "05" + "6C69676874" + "00000041" + "00008041" + "0000C040" + "00008C42" + "0000B442" + "9A991940"
         + "20030000" + "00002040" + "00008243" + "6E000000" + "00007A43" + "CDCCCC3D" + "CDCCCC3E"
+        + "00005C43" + "3333B33E" + "0000803E" + "CDCCCC3D"
         + "06" + "6D656469756D" + "0000A040" + "00005041" + "0000A040" + "00004842" + "00007042" + "33333340"
         + "B0040000" + "0000A040" + "00006643" + "F0000000" + "00009643" + "CDCCCC3D" + "9A99993E"
+        + "00004843" + "0000803E" + "9A99193E" + "CDCC4C3D"
         + "05" + "6865617679" + "00004040" + "00002041" + "00008040" + "00000C42" + "00000C42" + "CDCC4C40"
         + "08070000" + "00000041" + "00004843" + "86010000" + "00009643" + "CDCCCC3D" + "0000803E"
+        + "00003443" + "9A99193E" + "0AD7A33D" + "0AD7A33C"
         + "0200"                                                                                // 2 obstacles
         + "00" + "0000C841" + "00007042" + "0000A040" + "00000000" + "00000000" + "00000000"
         + "00" + "0000BE42" + "00007042" + "0000A040" + "00000000" + "00000000" + "00000000";
@@ -46,17 +49,17 @@ public sealed class BattleDefinitionMessageTests
     {
         var d = Duel();
         var package = Package(d);
-        Assert.Equal(315, package.BodyBytes);
-        Assert.Equal(315, BattleDefinitionMessage.BodySize(d));
+        Assert.Equal(363, package.BodyBytes);
+        Assert.Equal(363, BattleDefinitionMessage.BodySize(d));
         var message = Assert.Single(package.Messages);
-        Assert.Equal(BattleDefinitionMessage.PartHeaderBytes + 315, message.Length);
+        Assert.Equal(BattleDefinitionMessage.PartHeaderBytes + 363, message.Length);
         Assert.Equal("8702", Convert.ToHexString(message, 0, 2));
         Assert.Equal("00", Convert.ToHexString(message, 10, 1)); // part 0 of 1
         var body = message.AsSpan(BattleDefinitionMessage.PartHeaderBytes).ToArray();
         Assert.Equal(DuelHex, Convert.ToHexString(body));
         Assert.Equal(Convert.ToHexString(SHA256.HashData(body), 0, 8), Convert.ToHexString(message, 2, 8));
         Assert.Equal(BitConverter.ToUInt64(SHA256.HashData(body), 0), package.Hash);
-        Assert.Equal(0xFD9C1D54475CA7C7ul, package.Hash); // "87 02 C7 A7 5C 47 54 1D 9C FD 00 …" in docs/protocol.md
+        Assert.Equal(0x4C3A229658102E6ul, package.Hash); // "87 02 E6 02 81 65 29 A2 C3 04 00 …" in docs/protocol.md
 
         Assert.Equal(GameMessageReadResult.Ok, BattleDefinitionMessage.TryReadBody(body, out var view));
         Assert.Equal("duel"u8.ToArray(), view.MapNameUtf8.ToArray());
@@ -90,8 +93,8 @@ public sealed class BattleDefinitionMessageTests
     {
         var d = Largest();
         var package = Package(d);
-        Assert.Equal(82 + 33 + 1 + 16 * (1 + 32 + 52) + 2 + 512 * 25, package.BodyBytes);
-        Assert.Equal(14_278, package.BodyBytes);
+        Assert.Equal(82 + 33 + 1 + 16 * (1 + 32 + 68) + 2 + 512 * 25, package.BodyBytes);
+        Assert.Equal(14_534, package.BodyBytes);
         Assert.Equal(13, package.Messages.Count);
         Assert.All(package.Messages, m => Assert.True(m.Length <= GameProtocol.MaxMessageBytes));
         Assert.All(package.Messages.Take(12), m => Assert.Equal(GameProtocol.MaxMessageBytes, m.Length));

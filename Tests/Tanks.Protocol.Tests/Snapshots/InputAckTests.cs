@@ -25,7 +25,7 @@ public sealed class InputAckTests
 
         var buffer = new byte[WorldState.MaxBinaryBytes];
         var n = state.WriteTo(buffer);
-        Assert.Equal(14 + 4 * 28, n);
+        Assert.Equal(14 + 4 * 29, n);
         Assert.Equal(2, buffer[0]); // binary version
         Assert.Equal("C8000000", Convert.ToHexString(buffer, 14 + 24, 4)); // tank 2's sequence after its 24 bytes
         var read = new WorldState();

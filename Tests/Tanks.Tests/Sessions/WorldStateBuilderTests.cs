@@ -113,9 +113,9 @@ public sealed class WorldStateBuilderTests
         Assert.Equal(BuiltInMaps.Duel.Spawns[1].FacingDegrees, definition.Spawn1.FacingDegrees);
         Assert.Equal(BattleRules.Default.CaptureDecayPerSecond, definition.Rules.CaptureDecayPerSecond);
         // docs/protocol.md gives the sizes of the built-in maps' definitions.
-        Assert.Equal(326, message.Length);
+        Assert.Equal(374, message.Length);
         var crossroads = BattleDefinitionBuilder.Build(setup with { Map = BuiltInMaps.Crossroads });
-        Assert.Equal(632, Assert.Single(crossroads.Messages).Length);
+        Assert.Equal(680, Assert.Single(crossroads.Messages).Length);
         Assert.NotEqual(data.Hash, crossroads.Hash);
     }
 }
