@@ -62,6 +62,7 @@ public sealed class WireVectorTests
         var world = new WorldStateBuilder();
         var history = new SnapshotHistory();
         var scratch = new WorldState();
+        var teamView = new WorldState();
         var encoder = new SnapshotEncoder();
         var ack = default(SnapshotAck);
         var inputs = new TankInput[2];
@@ -77,9 +78,10 @@ public sealed class WireVectorTests
 
             battle.Step(inputs);
             var state = world.StateBytes(battle, sequences); // the grain's frame, as the gateway receives it
-            ReadOnlySpan<byte> events = world.EventBytes(battle);
+            ReadOnlySpan<byte> events = world.EventBytes(battle, team: 0); // what player 0's team may learn of
             Assert.Equal(SnapshotReadResult.Ok, WorldState.TryRead(state, scratch));
-            var stored = history.Store(scratch);
+            teamView.CopyTeamView(scratch, team: 0); // the gateway encodes each client against its team's view
+            var stored = history.Store(teamView);
             var encoded = encoder.Encode(stored, history, ack);
             for (var p = 0; p < encoded.PartCount; p++)
             {
