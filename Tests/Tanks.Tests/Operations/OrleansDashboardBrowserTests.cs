@@ -1,8 +1,9 @@
 using System.Diagnostics;
-using System.Text;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using Tanks.Tests.Infrastructure;
+
+using static Tanks.Tests.Infrastructure.HeadlessChromium;
 
 namespace Tanks.Tests.Operations;
 
@@ -19,8 +20,7 @@ public sealed class OrleansDashboardBrowserTests(SharedStack shared)
     [Fact]
     public async Task Dashboard_renders_silo_and_grain_views_only_after_authenticating()
     {
-        var chromium = RequiredTool.Find("chromium", "apt-get install -y chromium chromium-driver, or .ci/install-tools.sh");
-        var chromedriver = RequiredTool.Find("chromedriver", "apt-get install -y chromium-driver, or .ci/install-tools.sh");
+        var (chromium, chromedriver) = HeadlessChromium.RequireTools();
 
         // A UserGrain activation for the grain view to show.
         JsonAssert.IsOk(await OpsSupport.RequestAsync(shared.Gateway.Port,
@@ -28,7 +28,7 @@ public sealed class OrleansDashboardBrowserTests(SharedStack shared)
 
         var baseUrl = $"http://127.0.0.1:{shared.Stack.SiloHttpPort}/dashboard/";
         using var profile = new TempDirectory("tanks-chromium-");
-        using var driver = StartChromium(chromium, chromedriver, profile.Path);
+        using var driver = HeadlessChromium.Start(chromium, chromedriver, profile.Path, 1400, 1000);
         var artifacts = OpsSupport.ArtifactDir();
 
         // 1. No credentials: 401 from the silo, nothing of the dashboard in the DOM.
@@ -64,43 +64,6 @@ public sealed class OrleansDashboardBrowserTests(SharedStack shared)
         Console.WriteLine($"Orleans Dashboard screenshots: {siloShot} {grainShot}");
     }
 
-    private static ChromeDriver StartChromium(string chromium, string chromedriver, string profile)
-    {
-        var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(chromedriver)!, Path.GetFileName(chromedriver));
-        service.SuppressInitialDiagnosticInformation = true;
-        service.HideCommandPromptWindow = true;
-        var options = new ChromeOptions { BinaryLocation = chromium };
-        options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1400,1000",
-            "--user-data-dir=" + profile);
-        var driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
-        driver.Manage().Timeouts().PageLoad = TimeSpan.FromSeconds(20);
-        driver.Manage().Timeouts().AsynchronousJavaScript = TimeSpan.FromSeconds(10);
-        return driver;
-    }
-
-    private static void SetAuthorization(ChromeDriver driver, string user, string password)
-    {
-        var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"));
-        driver.ExecuteCdpCommand("Network.enable", []);
-        driver.ExecuteCdpCommand("Network.setExtraHTTPHeaders", new Dictionary<string, object?>
-        {
-            ["headers"] = new Dictionary<string, object> { ["Authorization"] = "Basic " + basic },
-        });
-    }
-
-    private static void Navigate(ChromeDriver driver, string url)
-    {
-        try
-        {
-            driver.Navigate().GoToUrl(url);
-        }
-        catch (WebDriverTimeoutException)
-        {
-            // An unanswered Basic-auth challenge can keep the load pending; the assertions below decide.
-        }
-    }
-
     private static void AssertRefused(ChromeDriver driver, string baseUrl)
     {
         // The browser's navigation got 401 (Navigation Timing's responseStatus), and the silo refuses the
@@ -112,10 +75,6 @@ public sealed class OrleansDashboardBrowserTests(SharedStack shared)
         Assert.DoesNotContain("dashboard-sidebar", source, StringComparison.Ordinal);
         Assert.NotEqual("Orleans Dashboard", driver.Title);
     }
-
-    private static long NavigationStatus(ChromeDriver driver) => Convert.ToInt64(
-        driver.ExecuteScript("const n = performance.getEntriesByType('navigation')[0]; return n ? n.responseStatus : -1;"),
-        System.Globalization.CultureInfo.InvariantCulture);
 
     private static System.Net.HttpStatusCode DirectStatus(string url)
     {
@@ -147,18 +106,4 @@ public sealed class OrleansDashboardBrowserTests(SharedStack shared)
 
         return false;
     }
-
-    private static string BodyText(ChromeDriver driver)
-    {
-        try
-        {
-            return driver.FindElement(By.TagName("body")).Text;
-        }
-        catch (WebDriverException)
-        {
-            return "";
-        }
-    }
-
-    private static void Save(ChromeDriver driver, string path) => driver.GetScreenshot().SaveAsFile(path);
 }
