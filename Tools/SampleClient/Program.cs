@@ -44,7 +44,10 @@ using (client)
                 WireEventKind.Hit => $"tank {ev.Shooter} hits tank {ev.Target} for {ev.Damage} at ({ev.X / 100.0:0.00}, {ev.Y / 100.0:0.00}) m",
                 WireEventKind.ShellStopped => $"shell {ev.ShellId} of tank {ev.Shooter} stopped ({ev.Reason}) at ({ev.X / 100.0:0.00}, {ev.Y / 100.0:0.00}) m",
                 WireEventKind.Destroyed => $"tank {ev.Target} destroyed by tank {ev.Shooter}",
-                _ => $"team {ev.Team} captures: {ev.Progress} %",
+                WireEventKind.Spotted => $"team {ev.Team} spots tank {ev.Target} at ({ev.X / 100.0:0.00}, {ev.Y / 100.0:0.00}) m (by tank {ev.Shooter})",
+                WireEventKind.Lost => $"team {ev.Team} lost sight of tank {ev.Target}, last seen at ({ev.X / 100.0:0.00}, {ev.Y / 100.0:0.00}) m",
+                WireEventKind.CaptureProgress => $"team {ev.Team} captures: {ev.Progress} %",
+                _ => $"event {ev.Kind}",
             };
             Console.WriteLine($"[tick {e.Tick}] {line}");
         }
