@@ -409,8 +409,8 @@
       const r = Math.max(5, cls.radius * sc);
       const colour = t.alive ? TEAM[t.team] : '#6d6d6d';
       const hidden = v.team === 'all' && t.alive && !seenByFoe(t);
+      ctx.globalAlpha = hidden ? 0.4 : 1; // unseen by the other team: the whole tank dimmed
       ctx.save();
-      ctx.globalAlpha = hidden ? 0.4 : 1; // unseen by the other team: dimmed
       ctx.translate(X(x), Y(y));
       ctx.rotate(-hull);
       ctx.fillStyle = colour;
@@ -453,6 +453,7 @@
       ctx.font = '11px system-ui, sans-serif';
       ctx.textAlign = 'center';
       ctx.fillText(p ? p.name : 'tank ' + t.id, X(x), Y(y) + r + 13);
+      ctx.globalAlpha = 1;
       if (v.team === 'all' && t.alive && !hidden) {
         // An eye of the other team's colour: that team sees this tank now.
         ctx.strokeStyle = TEAM[1 - t.team];
