@@ -456,6 +456,8 @@ public sealed class Bot
                 }
 
                 BeginBattle(start.YourTankId, start.Team, start.PlayerCount, now);
+                _battleDefinition = start.DefinitionHash;
+                GoForBase();
                 break;
             case GameMessageType.BattleEvents when _phase == Phase.InBattle && _fireSentAt != 0
                 && BattleEventsMessage.TryRead(payload, out var events) == GameMessageReadResult.Ok:
@@ -471,7 +473,22 @@ public sealed class Bot
 
                 break;
             case GameMessageType.BattleDefinition:
-                break; // the bot steers by the snapshots alone: it needs no map (its bytes are counted above)
+                // The bot steers by the snapshots; of the map it takes the base only, as its goal when it sees no enemy.
+                if (_definitionParts.Receive(payload, out var definition, out var hash) == GameMessageReadResult.Ok && definition is not null)
+                {
+                    if (_bases.Count >= 8 && !_bases.ContainsKey(hash))
+                    {
+                        _bases.Clear(); // a few maps in a run; this only bounds a long one
+                    }
+
+                    _bases[hash] = (definition.Base.X, definition.Base.Y);
+                    if (_phase == Phase.InBattle && hash == _battleDefinition)
+                    {
+                        GoForBase(); // the definition came after the start
+                    }
+                }
+
+                break;
             case GameMessageType.ProtocolError:
                 _metrics.Error("protocol_version"); // the gateway speaks another game protocol version than this build
                 break;
@@ -490,6 +507,21 @@ public sealed class Bot
 
     /// <summary>Where the bot last saw an enemy (spotting hides enemies; it searches there instead of idling).</summary>
     private Tanks.Client.Battle.BotMemory _memory;
+
+    private readonly BattleDefinitionAssembler _definitionParts = new();
+    private readonly Dictionary<ulong, (float X, float Y)> _bases = [];
+    private ulong _battleDefinition;
+
+    /// <summary>The battle's base (from its definition, once in) as the memory's goal: a bot that lost sight of every
+    /// enemy heads there instead of roaming.</summary>
+    private void GoForBase()
+    {
+        if (!_memory.HasGoal && _bases.TryGetValue(_battleDefinition, out var b))
+        {
+            var goal = Tanks.Client.Battle.BotMemory.WithGoal(b.X, b.Y);
+            (_memory.GoalX, _memory.GoalY, _memory.HasGoal) = (goal.GoalX, goal.GoalY, true);
+        }
+    }
 
     private void BeginBattle(ushort tankId, byte team, int players, long now)
     {

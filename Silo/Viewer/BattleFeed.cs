@@ -31,6 +31,7 @@ internal sealed partial class BattleFeed : ISessionObserver
     private readonly ILogger _logger;
     private readonly object _lock = new();
     private readonly WorldState _state = new(); // decode scratch, under _lock
+    private readonly WorldState _teamView = new(); // a team's view of _state, under _lock
     private readonly List<TickEvent> _pending = []; // events since the last frame sent, oldest first, under _lock
     private int _pendingDropped; // under _lock
     private readonly CancellationTokenSource _stop = new();
@@ -43,10 +44,11 @@ internal sealed partial class BattleFeed : ISessionObserver
     private long _lastSubscribedAt;
     private bool _ended;
 
-    public BattleFeed(BattleFeeds owner, Guid battleId, IGrainFactory grains, ViewerOptions options, ILogger logger)
+    public BattleFeed(BattleFeeds owner, Guid battleId, int team, IGrainFactory grains, ViewerOptions options, ILogger logger)
     {
         _owner = owner;
         BattleId = battleId;
+        Team = team;
         _grains = grains;
         _options = options;
         _logger = logger;
@@ -54,6 +56,9 @@ internal sealed partial class BattleFeed : ISessionObserver
     }
 
     public Guid BattleId { get; }
+
+    /// <summary>-1: the whole battle; 0 or 1: that team's view (<see cref="WorldState.CopyTeamView"/> and its events).</summary>
+    public int Team { get; }
 
     /// <summary>True once subscribed to a running battle; false if it does not run (viewers then leave).</summary>
     public Task<bool> Ready { get; }
@@ -146,14 +151,25 @@ internal sealed partial class BattleFeed : ISessionObserver
             }
 
             // A resumed battle (epoch up) may start over at a lower tick: sent at once too.
-            if (frame.Epoch == _lastEpoch && frame.Tick - _lastSentTick < _interval && _state.Header.EndReason == 0)
+            // Ticks on the interval's grid (every even tick at 10 frames/s of 20 Hz), so every view of a battle (each its
+            // own feed) sends the same ticks; off the grid only when the grid's ticks went missing.
+            var since = frame.Tick - _lastSentTick;
+            var due = since >= 2 * _interval || (since >= _interval && frame.Tick % _interval == 0);
+            if (frame.Epoch == _lastEpoch && !due && _state.Header.EndReason == 0)
             {
                 return;
             }
 
             _lastSentTick = frame.Tick;
             _lastEpoch = frame.Epoch;
-            message = ViewerJson.FrameEvent(_state, frame.Epoch, _pending, _pendingDropped);
+            var shown = _state;
+            if (Team >= 0)
+            {
+                _teamView.CopyTeamView(_state, Team); // what that team's players get: its tanks and the enemies it sees
+                shown = _teamView;
+            }
+
+            message = ViewerJson.FrameEvent(shown, frame.Epoch, _pending, _pendingDropped);
             _pending.Clear();
             _pendingDropped = 0;
         }
@@ -167,7 +183,13 @@ internal sealed partial class BattleFeed : ISessionObserver
     /// <summary>Decodes the frame's <c>BattleEvents</c> messages (back to back) into <see cref="_pending"/>; under _lock.</summary>
     private void TakeEvents(BattleFrame frame)
     {
-        ReadOnlySpan<byte> rest = frame.Events;
+        // A team's events are what its players get (null without spotting: all of them).
+        ReadOnlySpan<byte> rest = Team switch
+        {
+            0 => frame.EventsTeam0 ?? frame.Events,
+            1 => frame.EventsTeam1 ?? frame.Events,
+            _ => frame.Events,
+        };
         while (!rest.IsEmpty)
         {
             if (!BattleEventsMessage.TryMeasure(rest, out var length)

@@ -18,7 +18,7 @@ internal sealed class BattleFeeds(IGrainFactory grains, IOptions<ViewerOptions> 
 {
     private readonly ViewerOptions _options = options.Value;
     private readonly object _lock = new();
-    private readonly Dictionary<Guid, BattleFeed> _feeds = [];
+    private readonly Dictionary<(Guid Battle, int Team), BattleFeed> _feeds = []; // team -1: the whole battle
     private int _viewers;
 
     /// <summary>Streams served now.</summary>
@@ -46,7 +46,9 @@ internal sealed class BattleFeeds(IGrainFactory grains, IOptions<ViewerOptions> 
     }
 
     /// <summary>A stream of the battle for one browser, or why not. Dispose the viewer when the browser goes.</summary>
-    public WatchRefusal TryWatch(Guid battleId, out BattleViewer? viewer)
+    /// <param name="team">-1: the whole battle; 0 or 1: that team's view (its spotting). Feeds are kept per battle and view,
+    /// so each view is filtered once per frame for all of its viewers (the per-battle limit counts all views).</param>
+    public WatchRefusal TryWatch(Guid battleId, int team, out BattleViewer? viewer)
     {
         viewer = null;
         lock (_lock)
@@ -56,14 +58,21 @@ internal sealed class BattleFeeds(IGrainFactory grains, IOptions<ViewerOptions> 
                 return WatchRefusal.SiloFull;
             }
 
-            if (!_feeds.TryGetValue(battleId, out var feed))
+            var watching = 0;
+            for (var t = -1; t <= 1; t++)
             {
-                feed = new BattleFeed(this, battleId, grains, _options, logger);
-                _feeds[battleId] = feed;
+                watching += _feeds.TryGetValue((battleId, t), out var f) ? f.ViewerCount : 0;
             }
-            else if (feed.ViewerCount >= _options.MaxViewersPerBattle)
+
+            if (watching >= _options.MaxViewersPerBattle)
             {
                 return WatchRefusal.BattleFull;
+            }
+
+            if (!_feeds.TryGetValue((battleId, team), out var feed))
+            {
+                feed = new BattleFeed(this, battleId, team, grains, _options, logger);
+                _feeds[(battleId, team)] = feed;
             }
 
             _viewers++;
@@ -101,9 +110,9 @@ internal sealed class BattleFeeds(IGrainFactory grains, IOptions<ViewerOptions> 
 
     private void Forget(BattleFeed feed)
     {
-        if (_feeds.TryGetValue(feed.BattleId, out var current) && current == feed)
+        if (_feeds.TryGetValue((feed.BattleId, feed.Team), out var current) && current == feed)
         {
-            _feeds.Remove(feed.BattleId);
+            _feeds.Remove((feed.BattleId, feed.Team));
         }
     }
 }

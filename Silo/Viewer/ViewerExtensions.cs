@@ -167,13 +167,31 @@ public static class ViewerExtensions
     /// <see cref="ViewerOptions.FrameRate"/> per second, then one <c>end</c> event when the battle is over.
     /// </summary>
     /// <remarks>
-    /// Every stream shows the whole battle. One team's view (its spotting) would be a <c>team</c> query parameter here,
-    /// passed to <see cref="BattleFeeds.TryWatch"/> so that feeds are kept per (battle, team) and filter the state and the
-    /// events once per frame for all of that team's viewers; not built yet.
+    /// <c>?team=all</c> (the default) shows the whole battle, each tank and shell with its seen-by mask; <c>?team=0</c> or
+    /// <c>?team=1</c> what that team's players get: its view of the state (<see cref="Tanks.Protocol.Snapshots.WorldState.CopyTeamView"/>)
+    /// and its events. Feeds are kept per (battle, view) (<see cref="BattleFeeds.TryWatch"/>).
     /// </remarks>
     private static async Task StreamAsync(Guid id, HttpContext context, BattleFeeds feeds, IHostApplicationLifetime lifetime)
     {
-        var refusal = feeds.TryWatch(id, out var viewer);
+        int team;
+        switch (context.Request.Query["team"].ToString())
+        {
+            case "" or "all":
+                team = -1;
+                break;
+            case "0":
+                team = 0;
+                break;
+            case "1":
+                team = 1;
+                break;
+            default:
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                await context.Response.WriteAsync("team must be all, 0 or 1.");
+                return;
+        }
+
+        var refusal = feeds.TryWatch(id, team, out var viewer);
         if (refusal != WatchRefusal.None)
         {
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;

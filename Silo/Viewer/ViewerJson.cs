@@ -17,9 +17,9 @@ public static class ViewerJson
 {
     /// <summary>
     /// One SSE <c>frame</c> event: <c>{"t":tick,"e":epoch,"l":ticksLeft,"c":[cap0,cap1],"w":winner,"r":reason,
-    /// "k":[[id,team,class,x,y,hull,turret,hp,alive,reload],…],"s":[[id,owner,x,y,angle,speed,spawnTick],…],
+    /// "k":[[id,team,class,x,y,hull,turret,hp,alive,reload,seenBy],…],"s":[[id,owner,x,y,angle,speed,spawnTick,seenBy],…],
     /// "v":[event,…],"vd":eventsDropped}</c>; <c>v</c> holds the battle's own events (<see cref="WriteEvent"/>) of every
-    /// tick since the previous frame sent, oldest first.
+    /// tick since the previous frame sent, oldest first. <c>seenBy</c>: bit t set = team t sees it (3 without spotting).
     /// </summary>
     public static byte[] FrameEvent(WorldState state, int epoch, IReadOnlyList<TickEvent> events, int eventsDropped)
     {
@@ -39,8 +39,10 @@ public static class ViewerJson
             w.WriteNumber("w", h.Winner == SnapshotHeader.NoWinner ? -1 : h.Winner);
             w.WriteNumber("r", h.EndReason);
             w.WriteStartArray("k");
-            foreach (ref readonly var t in state.Tanks)
+            var tankSeenBy = state.TankSeenBy;
+            for (var i = 0; i < state.Tanks.Length; i++)
             {
+                ref readonly var t = ref state.Tanks[i];
                 w.WriteStartArray();
                 w.WriteNumberValue(t.Id);
                 w.WriteNumberValue(t.Team);
@@ -52,13 +54,16 @@ public static class ViewerJson
                 w.WriteNumberValue(t.HitPoints);
                 w.WriteNumberValue(t.IsAlive ? 1 : 0);
                 w.WriteNumberValue(t.Reload);
+                w.WriteNumberValue(tankSeenBy[i]);
                 w.WriteEndArray();
             }
 
             w.WriteEndArray();
             w.WriteStartArray("s");
-            foreach (ref readonly var s in state.Shells)
+            var shellSeenBy = state.ShellSeenBy;
+            for (var i = 0; i < state.Shells.Length; i++)
             {
+                ref readonly var s = ref state.Shells[i];
                 w.WriteStartArray();
                 w.WriteNumberValue(s.Id);
                 w.WriteNumberValue(s.Owner);
@@ -67,6 +72,7 @@ public static class ViewerJson
                 w.WriteNumberValue(s.Angle);
                 w.WriteNumberValue(s.Speed);
                 w.WriteNumberValue(s.SpawnTick);
+                w.WriteNumberValue(shellSeenBy[i]);
                 w.WriteEndArray();
             }
 
@@ -90,7 +96,9 @@ public static class ViewerJson
     /// One battle event as the <c>BattleEvents</c> message carries it (docs/protocol.md): <c>{"k":kind,"t":tick,…}</c> with
     /// kind <c>shot</c> (shooter, shell, x, y, angle, speed: the launch record), <c>hit</c> (shell, target, damage, shooter,
     /// x, y: the impact), <c>destroyed</c> (target, killer), <c>capture</c> (team, progress) or <c>stopped</c> (shell,
-    /// shooter, x, y, reason <c>obstacle</c>|<c>edge</c>|<c>range</c>). Units as the wire: cm, u16 angles, dm/s.
+    /// shooter, x, y, reason <c>obstacle</c>|<c>edge</c>|<c>range</c>), <c>spotted</c> (team, tank, spotter: -1 for none, x, y:
+    /// team now sees tank there) or <c>lost</c> (team, tank, x, y: team lost sight of tank, last seen there). Units as the
+    /// wire: cm, u16 angles, dm/s.
     /// </summary>
     public static void WriteEvent(Utf8JsonWriter w, in TickEvent te)
     {
@@ -129,6 +137,19 @@ public static class ViewerJson
                 w.WriteNumber("t", te.Tick);
                 w.WriteNumber("team", e.Team);
                 w.WriteNumber("progress", e.Progress);
+                break;
+            case WireEventKind.Spotted or WireEventKind.Lost:
+                w.WriteString("k", e.Kind == WireEventKind.Spotted ? "spotted" : "lost");
+                w.WriteNumber("t", te.Tick);
+                w.WriteNumber("team", e.Team);
+                w.WriteNumber("tank", e.Target);
+                if (e.Kind == WireEventKind.Spotted)
+                {
+                    w.WriteNumber("spotter", e.Shooter == 0xFFFF ? -1 : e.Shooter);
+                }
+
+                w.WriteNumber("x", e.X);
+                w.WriteNumber("y", e.Y);
                 break;
             default:
                 w.WriteString("k", "stopped");

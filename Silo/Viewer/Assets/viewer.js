@@ -21,7 +21,8 @@
   const canvas = $('battle');
   const ctx = canvas.getContext('2d');
   let list = [];
-  let view = null; // the battle shown: { id, info, map, es, prev, cur, shots, marks, capture, names, classes }
+  let view = null; // the battle shown: { id, team, info, map, es, prev, cur, shots, marks, ghosts, capture, names, classes }
+  let teamChoice = 'all'; // the view chosen: 'all', '0' or '1' (a team's view: what its players get)
 
   // ---- the list ---------------------------------------------------------------------------------------------------
 
@@ -80,7 +81,7 @@
 
   async function openView(id) {
     closeView();
-    const v = { id, info: null, map: null, es: null, prev: null, cur: null, shots: new Map(), marks: [], capture: [0, 0], started: false, overNoted: false, names: {}, classes: [], events: 0 };
+    const v = { id, team: teamChoice, info: null, map: null, es: null, prev: null, cur: null, shots: new Map(), marks: [], ghosts: new Map(), capture: [0, 0], started: false, overNoted: false, names: {}, classes: [], events: 0 };
     view = v;
     $('view').hidden = false;
     $('feed').innerHTML = '';
@@ -89,6 +90,10 @@
     canvas.dataset.events = '0';
     canvas.dataset.effects = '0';
     canvas.dataset.marks = '0';
+    canvas.dataset.view = v.team;
+    canvas.dataset.tankCount = '';
+    canvas.dataset.hiddenTanks = '0';
+    canvas.dataset.ghosts = '0';
     setStatus('connecting', 'connecting…');
     renderList();
     let r;
@@ -117,7 +122,7 @@
   }
 
   function connect(v) {
-    const es = new EventSource(url(`api/battles/${v.id}/stream`));
+    const es = new EventSource(url(`api/battles/${v.id}/stream?team=${v.team}`));
     v.es = es;
     es.addEventListener('frame', e => { if (view === v) onFrame(v, JSON.parse(e.data)); });
     es.addEventListener('end', e => { if (view === v) onEnd(v, JSON.parse(e.data)); });
@@ -132,7 +137,7 @@
   function toFrame(f) {
     const tanks = new Map();
     for (const k of f.k) {
-      tanks.set(k[0], { id: k[0], team: k[1], cls: k[2], x: k[3] / 100, y: k[4] / 100, hull: k[5] * ANGLE, turret: k[6] * ANGLE, hp: k[7], alive: k[8] === 1, reload: k[9] });
+      tanks.set(k[0], { id: k[0], team: k[1], cls: k[2], x: k[3] / 100, y: k[4] / 100, hull: k[5] * ANGLE, turret: k[6] * ANGLE, hp: k[7], alive: k[8] === 1, reload: k[9], seen: k[10] ?? 3 });
     }
     const shells = new Map();
     for (const s of f.s) {
@@ -163,6 +168,18 @@
       v.overNoted = true;
       note(v, f.t, `battle over: ${f.winner < 0 ? 'draw' : TEAM_NAME[f.winner] + ' team wins'} (${REASON[f.reason] ?? f.reason})`);
     }
+    if (v.team !== 'all') {
+      // "Last seen here": an enemy that left the team's view stays as a ghost where the team saw it last (its lost
+      // event's position, else the last state that had it) until the team sees it again.
+      const own = Number(v.team);
+      if (v.cur) {
+        for (const t of v.cur.tanks.values()) {
+          if (t.team !== own && !f.tanks.has(t.id) && !v.ghosts.has(t.id)) v.ghosts.set(t.id, { x: t.x, y: t.y, t: v.cur.t });
+        }
+      }
+      for (const id of f.tanks.keys()) v.ghosts.delete(id);
+      canvas.dataset.ghosts = String(v.ghosts.size);
+    }
     v.prev = v.cur && v.cur.epoch === f.epoch ? v.cur : null;
     v.cur = f;
     let alive = 0;
@@ -172,6 +189,8 @@
     canvas.dataset.tankCount = String(f.tanks.size);
     canvas.dataset.tanksAlive = String(alive);
     canvas.dataset.shellCount = String(f.shells.size);
+    // The whole battle's view: tanks the other team does not see now (spotting), drawn dimmed.
+    canvas.dataset.hiddenTanks = String(v.team === 'all' ? [...f.tanks.values()].filter(t => !seenByFoe(t)).length : 0);
     canvas.dataset.frames = String(Number(canvas.dataset.frames) + 1);
     if (canvas.dataset.state !== 'ended') {
       setStatus(f.reason ? 'over' : 'live', `live · tick ${f.t} · ${alive}/${f.tanks.size} tanks alive`);
@@ -193,6 +212,10 @@
     }
     setStatus('ended', `ended · ${who} (${end.reason}) after ${end.ticks} ticks`);
     v.es.close();
+  }
+
+  function seenByFoe(t) {
+    return (t.seen & (1 << (1 - t.team))) !== 0;
   }
 
   function name(v, tankId) {
@@ -223,6 +246,14 @@
         break;
       case 'destroyed':
         note(v, e.t, `${name(v, e.target)} destroyed by ${name(v, e.killer)}`);
+        break;
+      case 'spotted':
+        if (v.team === String(e.team)) v.ghosts.delete(e.tank);
+        note(v, e.t, `${team(e.team)} spots ${name(v, e.tank)}${e.spotter >= 0 && v.team !== String(1 - e.team) ? ` <span class="muted">(by</span> ${name(v, e.spotter)}<span class="muted">)</span>` : ''}`);
+        break;
+      case 'lost':
+        if (v.team === String(e.team)) v.ghosts.set(e.tank, { x: e.x / 100, y: e.y / 100, t: e.t });
+        note(v, e.t, `${team(e.team)} lost sight of ${name(v, e.tank)}`);
         break;
       case 'capture': {
         const was = v.capture[e.team], now = e.progress;
@@ -377,6 +408,8 @@
       const cls = v.classes[t.cls] || { radius: 2.8, hitPoints: 1 };
       const r = Math.max(5, cls.radius * sc);
       const colour = t.alive ? TEAM[t.team] : '#6d6d6d';
+      const hidden = v.team === 'all' && t.alive && !seenByFoe(t);
+      ctx.globalAlpha = hidden ? 0.4 : 1; // unseen by the other team: the whole tank dimmed
       ctx.save();
       ctx.translate(X(x), Y(y));
       ctx.rotate(-hull);
@@ -420,6 +453,35 @@
       ctx.font = '11px system-ui, sans-serif';
       ctx.textAlign = 'center';
       ctx.fillText(p ? p.name : 'tank ' + t.id, X(x), Y(y) + r + 13);
+      ctx.globalAlpha = 1;
+      if (v.team === 'all' && t.alive && !hidden) {
+        // An eye of the other team's colour: that team sees this tank now.
+        ctx.strokeStyle = TEAM[1 - t.team];
+        ctx.lineWidth = 1.5;
+        ctx.beginPath();
+        ctx.ellipse(X(x) + r + 7, Y(y) - r - 3, 4.5, 2.5, 0, 0, 2 * Math.PI);
+        ctx.stroke();
+        ctx.fillStyle = TEAM[1 - t.team];
+        ctx.beginPath();
+        ctx.arc(X(x) + r + 7, Y(y) - r - 3, 1.3, 0, 2 * Math.PI);
+        ctx.fill();
+      }
+    }
+
+    // Ghosts (a team's view): where the team last saw an enemy that left its view.
+    for (const [id, g] of v.ghosts) {
+      const p = v.names[id];
+      ctx.strokeStyle = 'rgba(230,230,230,0.6)';
+      ctx.lineWidth = 1.5;
+      ctx.setLineDash([3, 3]);
+      ctx.beginPath();
+      ctx.arc(X(g.x), Y(g.y), Math.max(6, 2.6 * sc), 0, 2 * Math.PI);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.fillStyle = 'rgba(230,230,230,0.7)';
+      ctx.font = '11px system-ui, sans-serif';
+      ctx.textAlign = 'center';
+      ctx.fillText(`${p ? p.name : 'tank ' + id} (last seen)`, X(g.x), Y(g.y) + Math.max(6, 2.6 * sc) + 13);
     }
 
     // Shells: the head and a 6 m streak behind it (never behind the muzzle): they cross a duel map in half a second.
@@ -505,6 +567,10 @@
   }
 
   $('close').addEventListener('click', () => { location.hash = ''; });
+  $('team').addEventListener('change', () => {
+    teamChoice = $('team').value;
+    if (view) openView(view.id); // a new stream of the chosen view
+  });
   window.addEventListener('hashchange', route);
   refreshList();
   route();

@@ -258,6 +258,107 @@ public sealed class BattleViewerApiTests(BattleStack shared)
         }, Timeout), "a stream of the ended battle was not refused");
     }
 
+    [Fact]
+    public async Task A_team_stream_carries_only_what_that_team_sees_and_both_streams_carry_its_spotting_events()
+    {
+        // The tanks hide behind the west rock from each other (both teams lose sight), then blue comes out (both spot).
+        await using var duel = await DrivenDuel.StartHidingAsync(shared);
+        using var http = DrivenDuel.Http(shared);
+        using (var bad = await http.GetAsync($"/viewer/api/battles/{duel.BattleId}/stream?team=2", HttpCompletionOption.ResponseHeadersRead))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        }
+
+        using var all = await SseStream.OpenAsync(http, $"/viewer/api/battles/{duel.BattleId}/stream?team=all");
+        using var blue = await SseStream.OpenAsync(http, $"/viewer/api/battles/{duel.BattleId}/stream?team=0");
+        duel.Hide();
+        var allFrames = new Dictionary<long, JsonElement>();
+        var allEvents = new List<JsonElement>();
+        using var stopAll = new CancellationTokenSource();
+        var reading = Task.Run(async () =>
+        {
+            while (!stopAll.IsCancellationRequested)
+            {
+                var (kind, data) = await all.NextAsync(Timeout);
+                Assert.Equal("frame", kind);
+                using var frame = JsonDocument.Parse(data);
+                lock (allFrames)
+                {
+                    allFrames[frame.RootElement.GetProperty("t").GetInt64()] = frame.RootElement.Clone();
+                    allEvents.AddRange(frame.RootElement.GetProperty("v").EnumerateArray().Select(e => e.Clone()));
+                }
+            }
+        });
+
+        // Blue's stream until blue lost sight of red, then (blue out of cover) until it spots red again.
+        var blueFrames = new Dictionary<long, JsonElement>();
+        var blueSpotting = new List<(string Kind, int Team, int Tank)>();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        long lastTick = 0;
+        while (!blueSpotting.Any(e => e is ("spotted", 0, _)) || !blueSpotting.Any(e => e is ("lost", 0, _)) || blueSpotting[^1].Kind != "spotted")
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromMinutes(1), "blue never lost and spotted red again: " + string.Join(",", blueSpotting));
+            var (kind, data) = await blue.NextAsync(Timeout);
+            Assert.Equal("frame", kind);
+            using var frame = JsonDocument.Parse(data);
+            lastTick = frame.RootElement.GetProperty("t").GetInt64();
+            blueFrames[lastTick] = frame.RootElement.Clone();
+            foreach (var e in frame.RootElement.GetProperty("v").EnumerateArray())
+            {
+                if (e.GetProperty("k").GetString() is "spotted" or "lost" && e.GetProperty("team").GetInt32() == 0)
+                {
+                    blueSpotting.Add((e.GetProperty("k").GetString()!, 0, e.GetProperty("tank").GetInt32()));
+                    if (e.GetProperty("k").GetString() == "lost")
+                    {
+                        duel.Reveal();
+                    }
+                }
+            }
+        }
+
+        // The whole battle's stream up to the same tick, then stop it.
+        Assert.True(await OpsSupport.EventuallyAsync(() =>
+        {
+            lock (allFrames)
+            {
+                return Task.FromResult(allFrames.Keys.Any(t => t >= lastTick));
+            }
+        }, Timeout), "the whole battle's stream fell behind blue's");
+        stopAll.Cancel();
+        all.Dispose();
+        await Assert.ThrowsAnyAsync<Exception>(() => reading);
+
+        // Red's tank: the one of team 1; blue lost it, then spotted it; the whole view says so for both teams.
+        var anyAll = allFrames.Values.First();
+        var red = anyAll.GetProperty("k").EnumerateArray().Single(k => k[1].GetInt32() == 1)[0].GetInt32();
+        var blueTank = anyAll.GetProperty("k").EnumerateArray().Single(k => k[1].GetInt32() == 0)[0].GetInt32();
+        Assert.All(blueSpotting, e => Assert.Equal(red, e.Tank));
+        var firstLost = blueSpotting.FindIndex(e => e.Kind == "lost");
+        Assert.Contains(blueSpotting.Skip(firstLost), e => e.Kind == "spotted");
+        Assert.Contains(allEvents, e => e.GetProperty("k").GetString() == "lost" && e.GetProperty("team").GetInt32() == 0 && e.GetProperty("tank").GetInt32() == red);
+        Assert.Contains(allEvents, e => e.GetProperty("k").GetString() == "lost" && e.GetProperty("team").GetInt32() == 1 && e.GetProperty("tank").GetInt32() == blueTank);
+        Assert.Contains(allEvents, e => e.GetProperty("k").GetString() == "spotted" && e.GetProperty("team").GetInt32() == 1 && e.GetProperty("tank").GetInt32() == blueTank);
+
+        // Tick by tick (both views send the same ticks): blue's stream holds exactly the tanks the whole view marks as
+        // seen by team 0 (seen-by bit 0), never red while red is unseen; and there were such ticks.
+        var common = blueFrames.Keys.Where(allFrames.ContainsKey).Order().ToArray();
+        Assert.True(common.Length >= blueFrames.Count - 2, $"only {common.Length} of blue's {blueFrames.Count} ticks in the whole view");
+        var unseen = 0;
+        foreach (var tick in common)
+        {
+            var seenByBlue = allFrames[tick].GetProperty("k").EnumerateArray()
+                .Where(k => (k[10].GetInt32() & 1) != 0).Select(k => k[0].GetInt32()).Order().ToArray();
+            var inBlue = blueFrames[tick].GetProperty("k").EnumerateArray().Select(k => k[0].GetInt32()).Order().ToArray();
+            Assert.Equal(seenByBlue, inBlue);
+            if (!seenByBlue.Contains(red))
+            {
+                unseen++;
+            }
+        }
+
+        Assert.True(unseen > 0, "red was never hidden from blue on a tick both streams sent");
+    }
+
     private static double Distance(int x, int y, JsonElement e) =>
         Math.Sqrt(Math.Pow(x - e.GetProperty("x").GetInt32(), 2) + Math.Pow(y - e.GetProperty("y").GetInt32(), 2));
 }

@@ -108,6 +108,51 @@ public sealed class BattleViewerBrowserTests(BattleStack shared)
         Console.WriteLine(message);
     }
 
+    [Fact]
+    public async Task Viewer_page_shows_a_teams_view_with_what_that_team_sees_and_marks_spotting_in_the_whole_view()
+    {
+        var chromium = RequiredTool.Find("chromium", "apt-get install -y chromium chromium-driver, or .ci/install-tools.sh");
+        var chromedriver = RequiredTool.Find("chromedriver", "apt-get install -y chromium-driver, or .ci/install-tools.sh");
+        // Two light tanks in sight of each other at their spawns, that hide behind the west rock when told.
+        await using var duel = await DrivenDuel.StartHidingAsync(shared);
+        var id = duel.BattleId.ToString();
+        using var profile = new TempDirectory("tanks-chromium-");
+        using var driver = StartChromium(chromium, chromedriver, profile.Path);
+        SetAuthorization(driver, TanksStack.DashboardUser, TanksStack.DashboardPassword);
+        Navigate(driver, $"http://127.0.0.1:{shared.Stack.SiloHttpPort}/viewer/#{id}");
+        var canvas = driver.FindElement(By.Id("battle"));
+
+        // 1. Blue's view while both tanks stand in sight: both tanks.
+        var select = driver.FindElement(By.Id("team"));
+        await WaitForAsync(driver, _ => Attribute(canvas, "data-state") == "live" ? "yes" : null);
+        driver.ExecuteScript("const s = document.getElementById('team'); s.value = '0'; s.dispatchEvent(new Event('change'));");
+        var blueLive = await WaitForAsync(driver, _ => Attribute(canvas, "data-view") == "0" && Attribute(canvas, "data-state") == "live"
+            && Number(canvas, "data-tank-count") == 2 ? "yes" : null);
+        Assert.True(blueLive is not null, $"blue's view never went live with both tanks (view {Attribute(canvas, "data-view")}, tanks {Attribute(canvas, "data-tank-count")}):\n{BodyText(driver)}");
+        Assert.Equal("0", select.GetAttribute("value"));
+
+        // 2. They hide: blue's view loses red (one tank, the page's count is what blue's own client decodes), leaves a
+        //    "last seen" ghost, and the feed says "blue lost sight of <red>".
+        duel.Hide();
+        var hidden = await WaitForAsync(driver, _ => Number(canvas, "data-tank-count") == 1 && Number(canvas, "data-ghosts") == 1 ? "yes" : null);
+        Assert.True(hidden is not null, $"blue's view kept red (tanks {Attribute(canvas, "data-tank-count")}, ghosts {Attribute(canvas, "data-ghosts")})");
+        var teamCount = await WaitForAsync(driver, _ => duel.TeamTankCount(0) == 1 ? "yes" : null);
+        Assert.True(teamCount is not null, $"blue's client sees {duel.TeamTankCount(0)} tanks");
+        Assert.Equal(duel.TeamTankCount(0), Number(canvas, "data-tank-count"));
+        var lostLine = new System.Text.RegularExpressions.Regex($@"^\d+ blue lost sight of ({string.Join("|", duel.Names.Select(System.Text.RegularExpressions.Regex.Escape))})$");
+        var lost = await WaitForAsync(driver, d => d.FindElements(By.CssSelector("#feed li")).Select(li => lostLine.Match(li.Text)).FirstOrDefault(m => m.Success));
+        Assert.True(lost is not null, "no \"blue lost sight of\" line in the feed:\n" + BodyText(driver));
+        Save(driver, Path.Combine(OpsSupport.ArtifactDir(), "battle-viewer-team-view.png"));
+
+        // 3. The whole battle again: both tanks, both unseen by the other team (drawn dimmed, no eye).
+        driver.ExecuteScript("const s = document.getElementById('team'); s.value = 'all'; s.dispatchEvent(new Event('change'));");
+        var all = await WaitForAsync(driver, _ => Attribute(canvas, "data-view") == "all" && Number(canvas, "data-tank-count") == 2
+            && Number(canvas, "data-hidden-tanks") == 2 ? "yes" : null);
+        Assert.True(all is not null, $"the whole view did not mark both tanks unseen (tanks {Attribute(canvas, "data-tank-count")}, hidden {Attribute(canvas, "data-hidden-tanks")})");
+        Assert.Equal(0, Number(canvas, "data-ghosts"));
+        Save(driver, Path.Combine(OpsSupport.ArtifactDir(), "battle-viewer-spotting.png"));
+    }
+
     private static ChromeDriver StartChromium(string chromium, string chromedriver, string profile)
     {
         var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(chromedriver)!, Path.GetFileName(chromedriver));

@@ -22,9 +22,13 @@ internal sealed class DrivenDuel : IAsyncDisposable
     private readonly bool _fight;
     private readonly bool _aim;
     private volatile bool _holdFire;
+    private readonly bool _hide;
+    private volatile bool _revealed;
+    private volatile bool _hiding;
 
-    private DrivenDuel(TanksClient[] clients, BattleStartInfo start, string[] names, bool fight, bool holdFire, bool aim)
+    private DrivenDuel(TanksClient[] clients, BattleStartInfo start, string[] names, bool fight, bool holdFire, bool aim, bool hide = false)
     {
+        _hide = hide;
         _aim = aim;
         _clients = clients;
         Start = start;
@@ -35,6 +39,39 @@ internal sealed class DrivenDuel : IAsyncDisposable
     }
 
     public BattleStartInfo Start { get; }
+
+    /// <summary>
+    /// A duel of two light tanks that never fire and lose sight of each other: each drives to the west rock of the duel
+    /// map (25, 60; radius 5) from its side (blue to (25, 48), red to (25, 72), the last leg along x = 25), so the rock
+    /// stands on the line between them (spotting: obstacles block sight at any range); after <see cref="Reveal"/> blue
+    /// drives back to (60, 40), where its line to red passes the rock 8.8 m off its centre, and both see each other again.
+    /// The tanks stand at their spawns (in sight of each other) until <see cref="Hide"/>.
+    /// </summary>
+    public static async Task<DrivenDuel> StartHidingAsync(BattleStack stack)
+    {
+        var (a, nameA) = await stack.NewPlayerAsync();
+        var (b, nameB) = await stack.NewPlayerAsync();
+        await a.Game.JoinQueueAsync(TankClassCodes.Light);
+        await b.Game.JoinQueueAsync(TankClassCodes.Light);
+        var start = await a.Game.WaitForBattleStartAsync(timeout: TimeSpan.FromSeconds(15));
+        var startB = await b.Game.WaitForBattleStartAsync(timeout: TimeSpan.FromSeconds(15));
+        Assert.Equal(start.BattleId, startB.BattleId);
+        return new DrivenDuel([a, b], start, [nameA, nameB], fight: false, holdFire: true, aim: false, hide: true);
+    }
+
+    /// <summary>A hiding duel's tanks drive behind the rock (<see cref="StartHidingAsync"/>).</summary>
+    public void Hide() => _hiding = true;
+
+    /// <summary>The tanks in the newest world state decoded by the player of <paramref name="team"/>: its team's view.</summary>
+    public int? TeamTankCount(int team)
+    {
+        var state = new WorldState();
+        var client = _clients.Single(c => c.Game.Battle?.Team == team);
+        return client.Game.TryCopyLatest(state) ? state.Tanks.Length : null;
+    }
+
+    /// <summary>A hiding duel's blue tank leaves the rock's cover (<see cref="StartHidingAsync"/>).</summary>
+    public void Reveal() => _revealed = true;
 
     public Guid BattleId => Start.BattleId;
 
@@ -79,6 +116,30 @@ internal sealed class DrivenDuel : IAsyncDisposable
             var t = (float)watch.Elapsed.TotalSeconds;
             for (var i = 0; i < _clients.Length; i++)
             {
+                if (_hide)
+                {
+                    var game = _clients[i].Game;
+                    if (!_hiding)
+                    {
+                        game.SendInput(0f, 0f, 0f, fire: false);
+                    }
+                    else if (game.Battle is { } battle && game.TryCopyLatest(state) && Own(state, battle.TankId) is { } me)
+                    {
+                        var route = battle.Team == 0
+                            ? (_revealed ? [(60f, 40f)] : new[] { (25f, 40f), (25f, 48f) })
+                            : [(25f, 80f), (25f, 72f)];
+                        if (_revealed && battle.Team == 0 && _legs[i] < 10)
+                        {
+                            _legs[i] = 10; // the way out: a route of its own
+                        }
+
+                        var (throttle, steering) = Steer(me, route, ref _legs[i], _revealed && battle.Team == 0 ? 10 : 0);
+                        game.SendInput(throttle, steering, 0f, fire: false);
+                    }
+
+                    continue;
+                }
+
                 if (_fight)
                 {
                     // As BattleEndToEndTests: close in for a second, then stand, aim and fire.
@@ -110,6 +171,43 @@ internal sealed class DrivenDuel : IAsyncDisposable
             {
             }
         }
+    }
+
+    private readonly int[] _legs = new int[2]; // per client: the waypoint it drives to (route index + the route's base)
+
+    private static QuantizedTank? Own(WorldState state, ushort id)
+    {
+        foreach (ref readonly var t in state.Tanks)
+        {
+            if (t.Id == id)
+            {
+                return t;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Towards waypoint <paramref name="leg"/> of <paramref name="route"/> (the next once within 2 m), then stands at the last.</summary>
+    private static (float Throttle, float Steering) Steer(QuantizedTank me, (float X, float Y)[] route, ref int leg, int legBase)
+    {
+        var (x, y) = (me.X / 100f, me.Y / 100f);
+        while (leg - legBase < route.Length)
+        {
+            var (wx, wy) = route[leg - legBase];
+            var distance = MathF.Sqrt((wx - x) * (wx - x) + (wy - y) * (wy - y));
+            if (distance < 2f)
+            {
+                leg++;
+                continue;
+            }
+
+            var hull = me.HullAngle * (2 * MathF.PI / 65536);
+            var turn = MathF.IEEERemainder(MathF.Atan2(wy - y, wx - x) - hull, 2 * MathF.PI);
+            return (MathF.Abs(turn) < 0.4f ? Math.Clamp(distance / 8f, 0.25f, 1f) : 0f, Math.Clamp(turn * 2, -1f, 1f));
+        }
+
+        return (0f, 0f);
     }
 
     public async ValueTask DisposeAsync()
