@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using Tanks.Tests.Infrastructure;
 using Tanks.Tests.Operations;
+
+using static Tanks.Tests.Infrastructure.HeadlessChromium;
 
 namespace Tanks.Tests.Battles;
 
@@ -23,15 +24,14 @@ public sealed class BattleViewerBrowserTests(BattleStack shared)
     [Fact]
     public async Task Viewer_page_lists_the_running_battle_and_draws_it_live_only_after_authenticating()
     {
-        var chromium = RequiredTool.Find("chromium", "apt-get install -y chromium chromium-driver, or .ci/install-tools.sh");
-        var chromedriver = RequiredTool.Find("chromedriver", "apt-get install -y chromium-driver, or .ci/install-tools.sh");
+        var (chromium, chromedriver) = HeadlessChromium.RequireTools();
         // Two circling light tanks that aim at each other (they hit now and then), firing once the page is live.
         await using var duel = await DrivenDuel.StartAsync(shared, holdFire: true, aim: true);
         var id = duel.BattleId.ToString();
 
         var baseUrl = $"http://127.0.0.1:{shared.Stack.SiloHttpPort}/viewer/";
         using var profile = new TempDirectory("tanks-chromium-");
-        using var driver = StartChromium(chromium, chromedriver, profile.Path);
+        using var driver = HeadlessChromium.Start(chromium, chromedriver, profile.Path, 1120, 1060);
         var artifacts = OpsSupport.ArtifactDir();
 
         // 1. No credentials: the silo answers 401, no viewer in the DOM.
@@ -111,13 +111,12 @@ public sealed class BattleViewerBrowserTests(BattleStack shared)
     [Fact]
     public async Task Viewer_page_shows_a_teams_view_with_what_that_team_sees_and_marks_spotting_in_the_whole_view()
     {
-        var chromium = RequiredTool.Find("chromium", "apt-get install -y chromium chromium-driver, or .ci/install-tools.sh");
-        var chromedriver = RequiredTool.Find("chromedriver", "apt-get install -y chromium-driver, or .ci/install-tools.sh");
+        var (chromium, chromedriver) = HeadlessChromium.RequireTools();
         // Two light tanks in sight of each other at their spawns, that hide behind the west rock when told.
         await using var duel = await DrivenDuel.StartHidingAsync(shared);
         var id = duel.BattleId.ToString();
         using var profile = new TempDirectory("tanks-chromium-");
-        using var driver = StartChromium(chromium, chromedriver, profile.Path);
+        using var driver = HeadlessChromium.Start(chromium, chromedriver, profile.Path, 1120, 1060);
         SetAuthorization(driver, TanksStack.DashboardUser, TanksStack.DashboardPassword);
         Navigate(driver, $"http://127.0.0.1:{shared.Stack.SiloHttpPort}/viewer/#{id}");
         var canvas = driver.FindElement(By.Id("battle"));
@@ -152,48 +151,6 @@ public sealed class BattleViewerBrowserTests(BattleStack shared)
         Assert.Equal(0, Number(canvas, "data-ghosts"));
         Save(driver, Path.Combine(OpsSupport.ArtifactDir(), "battle-viewer-spotting.png"));
     }
-
-    private static ChromeDriver StartChromium(string chromium, string chromedriver, string profile)
-    {
-        var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(chromedriver)!, Path.GetFileName(chromedriver));
-        service.SuppressInitialDiagnosticInformation = true;
-        service.HideCommandPromptWindow = true;
-        var options = new ChromeOptions { BinaryLocation = chromium };
-        options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1120,1060",
-            "--user-data-dir=" + profile);
-        var driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
-        driver.Manage().Timeouts().PageLoad = TimeSpan.FromSeconds(20);
-        driver.Manage().Timeouts().AsynchronousJavaScript = TimeSpan.FromSeconds(10);
-        return driver;
-    }
-
-    /// <summary>Basic credentials on every request (the page's fetches and its EventSource too), as after the browser's prompt.</summary>
-    private static void SetAuthorization(ChromeDriver driver, string user, string password)
-    {
-        var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"));
-        driver.ExecuteCdpCommand("Network.enable", []);
-        driver.ExecuteCdpCommand("Network.setExtraHTTPHeaders", new Dictionary<string, object?>
-        {
-            ["headers"] = new Dictionary<string, object> { ["Authorization"] = "Basic " + basic },
-        });
-    }
-
-    private static void Navigate(ChromeDriver driver, string url)
-    {
-        try
-        {
-            driver.Navigate().GoToUrl(url);
-        }
-        catch (WebDriverTimeoutException)
-        {
-            // An unanswered Basic-auth challenge can keep the load pending; the assertions decide.
-        }
-    }
-
-    private static long NavigationStatus(ChromeDriver driver) => Convert.ToInt64(
-        driver.ExecuteScript("const n = performance.getEntriesByType('navigation')[0]; return n ? n.responseStatus : -1;"),
-        CultureInfo.InvariantCulture);
 
     /// <summary>Keeps the canvas's pixels now, for <see cref="ChangedPixels"/>.</summary>
     private static void Remember(ChromeDriver driver) => driver.ExecuteScript(
@@ -247,18 +204,4 @@ public sealed class BattleViewerBrowserTests(BattleStack shared)
 
         return null;
     }
-
-    private static string BodyText(ChromeDriver driver)
-    {
-        try
-        {
-            return driver.FindElement(By.TagName("body")).Text;
-        }
-        catch (WebDriverException)
-        {
-            return "";
-        }
-    }
-
-    private static void Save(ChromeDriver driver, string path) => driver.GetScreenshot().SaveAsFile(path);
 }
