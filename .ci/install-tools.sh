@@ -29,6 +29,7 @@ command -v promtool        >/dev/null 2>&1 || missing+=(prometheus)
 [ -x /usr/bin/chromedriver ]               || missing+=(chromium-driver)
 command -v unzip           >/dev/null 2>&1 || missing+=(unzip)
 command -v sha256sum       >/dev/null 2>&1 || missing+=(coreutils)
+command -v python3         >/dev/null 2>&1 || missing+=(python3-minimal)
 
 if [ "${#missing[@]}" -gt 0 ]; then
   log "apt-get install ${missing[*]}"
