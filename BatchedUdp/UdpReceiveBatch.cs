@@ -12,50 +12,18 @@ namespace Tanks.BatchedUdp;
 /// </summary>
 public sealed unsafe class UdpReceiveBatch : IDisposable
 {
-    private readonly int _datagramBytes;
+    private readonly MessageBlock _block;
     private readonly bool _packetInfo;
-    private readonly int _controlBytes;
-    private byte* _memory;
-    private readonly byte* _headers;
-    private readonly byte* _iovecs;
-    private readonly byte* _names;
-    private readonly byte* _controls;
-    private readonly byte* _buffers;
 
     public UdpReceiveBatch(int capacity, int datagramBytes, bool packetInfo = false)
     {
-        if (!IsSupported)
-        {
-            throw new PlatformNotSupportedException("recvmmsg needs Linux on a 64-bit CPU");
-        }
-
-        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(datagramBytes, 1);
-        Capacity = capacity;
-        _datagramBytes = datagramBytes;
+        _block = new MessageBlock(capacity, datagramBytes, packetInfo ? Native.PktinfoCmsgSpace : 0, "recvmmsg");
         _packetInfo = packetInfo;
-        _controlBytes = packetInfo ? Native.PktinfoCmsgSpace : 0;
-        var buffer = (datagramBytes + 15) & ~15;
-        var total = (nuint)capacity * (nuint)(Native.MmsghdrBytes + Native.IovecBytes + Native.SockaddrBytes + _controlBytes + buffer);
-        _memory = (byte*)NativeMemory.AlignedAlloc(total, 64);
-        NativeMemory.Clear(_memory, total);
-        _headers = _memory;
-        _iovecs = _headers + capacity * Native.MmsghdrBytes;
-        _names = _iovecs + capacity * Native.IovecBytes;
-        _controls = _names + capacity * Native.SockaddrBytes;
-        _buffers = _controls + capacity * _controlBytes;
-        for (var i = 0; i < capacity; i++)
+        if (packetInfo)
         {
-            var header = _headers + i * Native.MmsghdrBytes;
-            var iovec = _iovecs + i * Native.IovecBytes;
-            *(byte**)iovec = _buffers + i * buffer;
-            *(nuint*)(iovec + 8) = (nuint)datagramBytes;
-            *(byte**)(header + Native.MsgName) = _names + i * Native.SockaddrBytes;
-            *(byte**)(header + Native.MsgIov) = iovec;
-            *(nuint*)(header + Native.MsgIovLen) = 1;
-            if (packetInfo)
+            for (var i = 0; i < capacity; i++)
             {
-                *(byte**)(header + Native.MsgControl) = _controls + i * _controlBytes;
+                *(byte**)(_block.Header(i) + Native.MsgControl) = _block.Control(i);
             }
         }
 
@@ -65,7 +33,7 @@ public sealed unsafe class UdpReceiveBatch : IDisposable
     /// <summary>True where <c>recvmmsg</c> is available (Linux, x86-64 or arm64).</summary>
     public static bool IsSupported => Native.IsSupported;
 
-    public int Capacity { get; }
+    public int Capacity => _block.Capacity;
 
     /// <summary>Datagrams held from the last <see cref="Receive"/>.</summary>
     public int Count { get; private set; }
@@ -102,7 +70,7 @@ public sealed unsafe class UdpReceiveBatch : IDisposable
     /// </summary>
     public int Receive(Socket socket, bool wait = true)
     {
-        ObjectDisposedException.ThrowIf(_memory is null, this);
+        ObjectDisposedException.ThrowIf(_block.IsDisposed, this);
         Reset(Count);
         Count = 0;
         var handle = socket.SafeHandle;
@@ -114,7 +82,7 @@ public sealed unsafe class UdpReceiveBatch : IDisposable
             // The reference keeps the descriptor open (and its number unused by anything else) for the call's duration
             // even if another thread disposes the socket meanwhile.
             handle.DangerousAddRef(ref added);
-            received = Native.RecvMmsg(handle.DangerousGetHandle(), _headers, (uint)Capacity, wait ? Native.MsgWaitForOne : Native.MsgDontWait, null);
+            received = Native.RecvMmsg(handle.DangerousGetHandle(), _block.Headers, (uint)Capacity, wait ? Native.MsgWaitForOne : Native.MsgDontWait, null);
             errno = received < 0 ? Marshal.GetLastPInvokeError() : 0;
         }
         finally
@@ -144,7 +112,7 @@ public sealed unsafe class UdpReceiveBatch : IDisposable
     public ReadOnlySpan<byte> Datagram(int index)
     {
         var header = Header(index);
-        var length = (int)Math.Min(*(uint*)(header + Native.MsgLen), (uint)_datagramBytes);
+        var length = (int)Math.Min(*(uint*)(header + Native.MsgLen), (uint)_block.DatagramBytes);
         return new ReadOnlySpan<byte>(*(byte**)*(byte**)(header + Native.MsgIov), length);
     }
 
@@ -156,7 +124,7 @@ public sealed unsafe class UdpReceiveBatch : IDisposable
     {
         var header = Header(index);
         var length = (int)Math.Min(*(uint*)(header + Native.MsgNameLen), (uint)Native.SockaddrBytes);
-        return new ReadOnlySpan<byte>(_names + index * Native.SockaddrBytes, length);
+        return new ReadOnlySpan<byte>(_block.Name(index), length);
     }
 
     /// <summary>
@@ -199,14 +167,7 @@ public sealed unsafe class UdpReceiveBatch : IDisposable
         return *(uint*)(control + Native.PktinfoAddr);
     }
 
-    public void Dispose()
-    {
-        if (_memory is not null)
-        {
-            NativeMemory.AlignedFree(_memory);
-            _memory = null;
-        }
-    }
+    public void Dispose() => _block.Dispose();
 
     private byte* Header(int index)
     {
@@ -215,7 +176,7 @@ public sealed unsafe class UdpReceiveBatch : IDisposable
             throw new ArgumentOutOfRangeException(nameof(index));
         }
 
-        return _headers + index * Native.MmsghdrBytes;
+        return _block.Header(index);
     }
 
     /// <summary>The kernel writes back name and control lengths and flags: restore the first <paramref name="count"/>.</summary>
@@ -223,9 +184,9 @@ public sealed unsafe class UdpReceiveBatch : IDisposable
     {
         for (var i = 0; i < count; i++)
         {
-            var header = _headers + i * Native.MmsghdrBytes;
+            var header = _block.Header(i);
             *(uint*)(header + Native.MsgNameLen) = Native.SockaddrBytes;
-            *(nuint*)(header + Native.MsgControlLen) = (nuint)_controlBytes;
+            *(nuint*)(header + Native.MsgControlLen) = (nuint)_block.ControlBytes;
             *(int*)(header + Native.MsgFlags) = 0;
             *(uint*)(header + Native.MsgLen) = 0;
         }

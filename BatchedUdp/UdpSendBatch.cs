@@ -13,50 +13,19 @@ namespace Tanks.BatchedUdp;
 /// </summary>
 public sealed unsafe class UdpSendBatch : IDisposable
 {
-    private readonly int _datagramBytes;
-    private readonly int _bufferStride;
+    private readonly MessageBlock _block;
     private readonly bool _packetInfo;
-    private byte* _memory;
-    private readonly byte* _headers;
-    private readonly byte* _iovecs;
-    private readonly byte* _names;
-    private readonly byte* _controls;
-    private readonly byte* _buffers;
 
     public UdpSendBatch(int capacity, int datagramBytes, bool packetInfo = false)
     {
-        if (!IsSupported)
-        {
-            throw new PlatformNotSupportedException("sendmmsg needs Linux on a 64-bit CPU");
-        }
-
-        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(datagramBytes, 1);
-        Capacity = capacity;
-        _datagramBytes = datagramBytes;
+        _block = new MessageBlock(capacity, datagramBytes, packetInfo ? Native.PktinfoCmsgSpace : 0, "sendmmsg");
         _packetInfo = packetInfo;
-        _bufferStride = (datagramBytes + 15) & ~15;
-        var controlBytes = packetInfo ? Native.PktinfoCmsgSpace : 0;
-        var total = (nuint)capacity * (nuint)(Native.MmsghdrBytes + Native.IovecBytes + Native.SockaddrBytes + controlBytes + _bufferStride);
-        _memory = (byte*)NativeMemory.AlignedAlloc(total, 64);
-        NativeMemory.Clear(_memory, total);
-        _headers = _memory;
-        _iovecs = _headers + capacity * Native.MmsghdrBytes;
-        _names = _iovecs + capacity * Native.IovecBytes;
-        _controls = _names + capacity * Native.SockaddrBytes;
-        _buffers = _controls + capacity * controlBytes;
-        for (var i = 0; i < capacity; i++)
+        if (packetInfo)
         {
-            var header = _headers + i * Native.MmsghdrBytes;
-            var iovec = _iovecs + i * Native.IovecBytes;
-            *(byte**)iovec = _buffers + i * _bufferStride;
-            *(byte**)(header + Native.MsgName) = _names + i * Native.SockaddrBytes;
-            *(byte**)(header + Native.MsgIov) = iovec;
-            *(nuint*)(header + Native.MsgIovLen) = 1;
-            if (packetInfo)
+            // The control message is the same every time but for the source address: fill it in once.
+            for (var i = 0; i < capacity; i++)
             {
-                // The control message is the same every time but for the source address: fill it in once.
-                var control = _controls + i * controlBytes;
+                var control = _block.Control(i);
                 *(nuint*)control = Native.PktinfoCmsgLen;
                 *(int*)(control + 8) = Native.IpProtoIp;
                 *(int*)(control + 12) = Native.IpPktinfo;
@@ -67,7 +36,7 @@ public sealed unsafe class UdpSendBatch : IDisposable
     /// <summary>True where <c>sendmmsg</c> is available (Linux, x86-64 or arm64).</summary>
     public static bool IsSupported => Native.IsSupported;
 
-    public int Capacity { get; }
+    public int Capacity => _block.Capacity;
 
     /// <summary>Datagrams committed and not yet flushed.</summary>
     public int Count { get; private set; }
@@ -82,13 +51,13 @@ public sealed unsafe class UdpSendBatch : IDisposable
     {
         get
         {
-            ObjectDisposedException.ThrowIf(_memory is null, this);
+            ObjectDisposedException.ThrowIf(_block.IsDisposed, this);
             if (IsFull)
             {
                 throw new InvalidOperationException("the batch is full: flush it first");
             }
 
-            return new Span<byte>(_buffers + Count * _bufferStride, _datagramBytes);
+            return new Span<byte>(_block.Buffer(Count), _block.DatagramBytes);
         }
     }
 
@@ -99,13 +68,13 @@ public sealed unsafe class UdpSendBatch : IDisposable
     /// </summary>
     public void Commit(ReadOnlySpan<byte> to, int length, uint sourceAddress = 0)
     {
-        ObjectDisposedException.ThrowIf(_memory is null, this);
+        ObjectDisposedException.ThrowIf(_block.IsDisposed, this);
         if (IsFull)
         {
             throw new InvalidOperationException("the batch is full: flush it first");
         }
 
-        ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)length, (uint)_datagramBytes, nameof(length));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)length, (uint)_block.DatagramBytes, nameof(length));
         if (to.Length is 0 or > Native.SockaddrBytes)
         {
             throw new ArgumentException("a sockaddr of 1..32 bytes", nameof(to));
@@ -117,13 +86,13 @@ public sealed unsafe class UdpSendBatch : IDisposable
         }
 
         var index = Count;
-        var header = _headers + index * Native.MmsghdrBytes;
-        to.CopyTo(new Span<byte>(_names + index * Native.SockaddrBytes, Native.SockaddrBytes));
+        var header = _block.Header(index);
+        to.CopyTo(new Span<byte>(_block.Name(index), Native.SockaddrBytes));
         *(uint*)(header + Native.MsgNameLen) = (uint)to.Length;
-        *(nuint*)(_iovecs + index * Native.IovecBytes + 8) = (nuint)length;
+        _block.SetLength(index, length);
         if (sourceAddress != 0)
         {
-            var control = _controls + index * Native.PktinfoCmsgSpace;
+            var control = _block.Control(index);
             *(uint*)(control + Native.PktinfoSpecDst) = sourceAddress;
             *(byte**)(header + Native.MsgControl) = control;
             *(nuint*)(header + Native.MsgControlLen) = Native.PktinfoCmsgSpace;
@@ -140,7 +109,7 @@ public sealed unsafe class UdpSendBatch : IDisposable
     /// <summary>Queues a datagram for <paramref name="to"/>; false (nothing queued) when the batch is full or the datagram too long.</summary>
     public bool TryAdd(SocketAddress to, ReadOnlySpan<byte> datagram, uint sourceAddress = 0)
     {
-        if (IsFull || datagram.Length > _datagramBytes)
+        if (IsFull || datagram.Length > _block.DatagramBytes)
         {
             return false;
         }
@@ -157,7 +126,7 @@ public sealed unsafe class UdpSendBatch : IDisposable
     /// </summary>
     public FlushResult Flush(Socket socket)
     {
-        ObjectDisposedException.ThrowIf(_memory is null, this);
+        ObjectDisposedException.ThrowIf(_block.IsDisposed, this);
         var count = Count;
         Count = 0;
         if (count == 0)
@@ -175,7 +144,7 @@ public sealed unsafe class UdpSendBatch : IDisposable
             while (sent + failed < count)
             {
                 var done = sent + failed;
-                var result = Native.SendMmsg(fd, _headers + done * Native.MmsghdrBytes, (uint)(count - done), 0);
+                var result = Native.SendMmsg(fd, _block.Header(done), (uint)(count - done), 0);
                 calls++;
                 if (result > 0)
                 {
@@ -213,14 +182,7 @@ public sealed unsafe class UdpSendBatch : IDisposable
     /// <summary>Forgets the queued datagrams without sending them.</summary>
     public void Clear() => Count = 0;
 
-    public void Dispose()
-    {
-        if (_memory is not null)
-        {
-            NativeMemory.AlignedFree(_memory);
-            _memory = null;
-        }
-    }
+    public void Dispose() => _block.Dispose();
 }
 
 /// <summary>What one <see cref="UdpSendBatch.Flush"/> did: datagrams sent, dropped on an error, system calls made.</summary>
