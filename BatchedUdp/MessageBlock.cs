@@ -77,6 +77,15 @@ internal sealed unsafe class MessageBlock : IDisposable
 
     public void Dispose()
     {
+        Free();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>A batch held per thread (a gateway's send batches) is never disposed: the memory goes with the object.</summary>
+    ~MessageBlock() => Free();
+
+    private void Free()
+    {
         if (_memory is not null)
         {
             NativeMemory.AlignedFree(_memory);

@@ -52,6 +52,13 @@ public sealed class UdpGatewayMetrics
         "tanks_udp_bytes_total", "Datagram bytes by direction and type (UDP payload bytes, no IP/UDP headers).",
         new CounterConfiguration { LabelNames = ["direction", "type"] });
 
+    private static readonly Counter SystemCalls = Metrics.CreateCounter(
+        "tanks_udp_system_calls_total", "Socket system calls by direction (in: recvfrom/recvmmsg, out: sendto/sendmmsg); packets over calls is the batching factor.",
+        new CounterConfiguration { LabelNames = ["direction"] });
+
+    private static readonly Counter SendFailures = Metrics.CreateCounter(
+        "tanks_udp_send_failures_total", "Datagrams counted in tanks_udp_packets_total{direction=\"out\"} that the kernel then refused (send buffer full, unreachable).");
+
     private static readonly Counter ReceiveCpu = Metrics.CreateCounter(
         "tanks_udp_receive_cpu_seconds_total", "CPU time spent by the receive thread(s) (per-thread CPU clock).");
 
@@ -63,6 +70,8 @@ public sealed class UdpGatewayMetrics
     private readonly Counter.Child[] _bytesIn = new Counter.Child[8];
     private readonly Counter.Child[] _bytesOut = new Counter.Child[8];
     private readonly Counter.Child[] _handshakes = new Counter.Child[OutcomeNames.Length];
+    private readonly Counter.Child _callsIn = SystemCalls.WithLabels("in");
+    private readonly Counter.Child _callsOut = SystemCalls.WithLabels("out");
 
     public UdpGatewayMetrics()
     {
@@ -91,6 +100,12 @@ public sealed class UdpGatewayMetrics
         _packetsOut[(int)type].Inc();
         _bytesOut[(int)type].Inc(bytes);
     }
+
+    public void ReceiveCalls(int calls = 1) => _callsIn.Inc(calls);
+
+    public void SendCalls(int calls = 1) => _callsOut.Inc(calls);
+
+    public void SendFailed(int datagrams = 1) => SendFailures.Inc(datagrams);
 
     public void Handshake(HandshakeOutcome outcome) => _handshakes[(int)outcome].Inc();
 

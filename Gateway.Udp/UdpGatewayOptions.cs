@@ -15,6 +15,19 @@ public enum PayloadMode
     Echo,
 }
 
+/// <summary>How Gateway.Udp moves datagrams between its sockets and the kernel.</summary>
+public enum BatchedIoMode
+{
+    /// <summary><see cref="On"/> where the platform has <c>recvmmsg</c>/<c>sendmmsg</c> (Linux, 64-bit), else <see cref="Off"/>.</summary>
+    Auto,
+
+    /// <summary>Many datagrams per system call; the gateway refuses to start where the platform lacks the calls.</summary>
+    On,
+
+    /// <summary>One system call per datagram (.NET's <c>ReceiveFrom</c>/<c>SendTo</c>): every platform.</summary>
+    Off,
+}
+
 /// <summary>The netcode 1.02 UDP server: sockets, capacity, timing. Tokens and keys are in <c>Netcode</c>.</summary>
 public sealed class UdpGatewayOptions
 {
@@ -44,6 +57,20 @@ public sealed class UdpGatewayOptions
     /// <summary>Sockets bound to the port with SO_REUSEPORT (Linux), each with its own receive thread.</summary>
     [Range(1, 64)]
     public int Sockets { get; set; } = 1;
+
+    /// <summary>
+    /// <c>auto</c> (default), <c>on</c> or <c>off</c>: receive with <c>recvmmsg</c> and send each burst (a tick's
+    /// snapshots, a received batch's answers, the keep-alives) with <c>sendmmsg</c>.
+    /// </summary>
+    public BatchedIoMode BatchedIo { get; set; } = BatchedIoMode.Auto;
+
+    /// <summary>Whether <see cref="BatchedIo"/> comes out on here.</summary>
+    public bool UsesBatchedIo => BatchedIo switch
+    {
+        BatchedIoMode.On => true,
+        BatchedIoMode.Off => false,
+        _ => Tanks.BatchedUdp.UdpReceiveBatch.IsSupported,
+    };
 
     /// <summary>SO_RCVBUF asked for each socket (the kernel caps it at net.core.rmem_max).</summary>
     [Range(64 * 1024, 256 * 1024 * 1024)]

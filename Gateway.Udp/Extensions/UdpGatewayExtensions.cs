@@ -28,6 +28,8 @@ public static class UdpGatewayExtensions
             .Validate(o => o.ListenAddress is "*" or "" || IPAddress.TryParse(o.ListenAddress, out _),
                 "UdpGateway:ListenAddress must be * or an IP address")
             .Validate(o => o.Sockets == 1 || OperatingSystem.IsLinux(), "UdpGateway:Sockets > 1 needs SO_REUSEPORT (Linux)")
+            .Validate(o => o.BatchedIo != BatchedIoMode.On || Tanks.BatchedUdp.UdpReceiveBatch.IsSupported,
+                "UdpGateway:BatchedIo = on needs recvmmsg/sendmmsg (Linux on x86-64 or arm64); use auto or off")
             .ValidateOnStart();
         services.AddOptions<NetcodeOptions>()
             .BindConfiguration(NetcodeOptions.SectionName)

@@ -255,9 +255,13 @@ internal sealed class BattleRoom : ISessionObserver, IDisposable
 
     public void OnFrames(ImmutableArray<BattleFrame> frames)
     {
-        foreach (var frame in frames)
+        // The whole fan-out (every member's snapshot parts and events) leaves in a few sendmmsg calls.
+        using (_gateway.BeginSendBatch())
         {
-            OnFrame(frame);
+            foreach (var frame in frames)
+            {
+                OnFrame(frame);
+            }
         }
 
         RearmFlush((1 - FlushLead) / TickRate);

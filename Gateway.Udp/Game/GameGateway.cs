@@ -77,6 +77,9 @@ internal sealed partial class GameGateway : IPayloadHandler, IMatchObserver
         }
     }
 
+    /// <summary>Opens a send batch on this thread (see <see cref="IUdpSender.BeginSendBatch"/>).</summary>
+    public UdpSendScope BeginSendBatch() => _sender?.BeginSendBatch() ?? default;
+
     /// <summary>Sends one game message to a client; false when its connection is gone.</summary>
     public bool Send(GameClient client, ReadOnlySpan<byte> message) => _sender?.TrySendPayload(client.Connection, message) ?? false;
 

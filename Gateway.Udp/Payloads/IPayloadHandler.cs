@@ -26,6 +26,22 @@ public interface IUdpSender
 
     /// <summary>Disconnects the client (redundant disconnect packets, slot freed).</summary>
     void Disconnect(in UdpConnection connection);
+
+    /// <summary>
+    /// Until the scope is disposed, what this thread sends is queued and goes out in as few system calls as the
+    /// platform allows (<c>sendmmsg</c>); without a scope, or where batching is off, each datagram goes at once.
+    /// Scopes nest; the outermost one sends. Open one around a burst (a tick's fan-out), never across a wait.
+    /// </summary>
+    UdpSendScope BeginSendBatch();
+
+    /// <summary>Ends the scope <see cref="BeginSendBatch"/> opened (called by <see cref="UdpSendScope.Dispose"/>).</summary>
+    void EndSendBatch();
+}
+
+/// <summary>An open send batch (see <see cref="IUdpSender.BeginSendBatch"/>); default: none.</summary>
+public readonly struct UdpSendScope(IUdpSender? sender) : IDisposable
+{
+    public void Dispose() => sender?.EndSendBatch();
 }
 
 /// <summary>

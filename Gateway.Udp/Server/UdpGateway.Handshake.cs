@@ -178,7 +178,7 @@ internal sealed partial class UdpGateway
                 _connected[from] = slot;
                 _byClientId[clientId] = slot;
                 _metrics.SetConnected(++_connectedCount);
-                SendKeepAlive(slot, buffer);
+                SendKeepAlive(slot);
             }
 
             _metrics.Handshake(HandshakeOutcome.Accepted);

@@ -78,23 +78,9 @@ internal sealed partial class UdpGateway
         }
 
         Log.Stopping(_logger, ConnectedClients);
-        for (var i = 0; i < _slotsEverUsed; i++)
+        using (BeginSendBatch())
         {
-            if (Volatile.Read(ref _slots[i]) is { } slot)
-            {
-                uint generation;
-                bool active;
-                lock (slot)
-                {
-                    generation = slot.Generation;
-                    active = slot.Active;
-                }
-
-                if (active)
-                {
-                    Disconnect(slot, generation, UdpDisconnectReason.ServerDisconnected);
-                }
-            }
+            DisconnectAll();
         }
 
         _stopping = true;
@@ -121,6 +107,28 @@ internal sealed partial class UdpGateway
         }
     }
 
+    private void DisconnectAll()
+    {
+        for (var i = 0; i < _slotsEverUsed; i++)
+        {
+            if (Volatile.Read(ref _slots[i]) is { } slot)
+            {
+                uint generation;
+                bool active;
+                lock (slot)
+                {
+                    generation = slot.Generation;
+                    active = slot.Active;
+                }
+
+                if (active)
+                {
+                    Disconnect(slot, generation, UdpDisconnectReason.ServerDisconnected);
+                }
+            }
+        }
+    }
+
     private static IPEndPoint ListenEndPoint(string listenAddress, int port)
     {
         if (listenAddress is "*" or "")
@@ -137,6 +145,13 @@ internal sealed partial class UdpGateway
         var socket = _sockets[index];
         var context = new ReceiveContext(socket.AddressFamily, index);
         _receiveThreadHandles[index] = ThreadCpuClock.CurrentThread();
+        if (_batchedIo)
+        {
+            ReceiveBatches(index, context);
+            _receiveThreadHandles[index] = 0;
+            return;
+        }
+
         var allocatedAtStart = GC.GetAllocatedBytesForCurrentThread();
         while (!_stopping)
         {
@@ -153,9 +168,9 @@ internal sealed partial class UdpGateway
             {
                 break;
             }
-            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize
-                                                 or SocketError.NoBufferSpaceAvailable or SocketError.Interrupted)
+            catch (SocketException ex) when (IsTransient(ex))
             {
+                _metrics.ReceiveCalls();
                 continue;
             }
             catch (SocketException ex)
@@ -165,9 +180,10 @@ internal sealed partial class UdpGateway
                 continue;
             }
 
+            _metrics.ReceiveCalls();
             try
             {
-                Receive(context, length);
+                Receive(context, context.Datagram.AsSpan(0, length));
             }
             catch (Exception ex)
             {
@@ -180,10 +196,14 @@ internal sealed partial class UdpGateway
         _receiveThreadHandles[index] = 0;
     }
 
-    /// <summary>Classifies one datagram. Nothing is ever sent in answer to a packet that fails validation.</summary>
-    private void Receive(ReceiveContext context, int length)
+    /// <summary>Errors of one datagram (or an interrupted call), not of the socket: the loop goes on.</summary>
+    private static bool IsTransient(SocketException ex) =>
+        ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize or SocketError.NoBufferSpaceAvailable or SocketError.Interrupted;
+
+    /// <summary>Classifies one datagram (from <c>context.From</c>). Nothing is ever sent in answer to a packet that fails validation.</summary>
+    private void Receive(ReceiveContext context, ReadOnlySpan<byte> packet)
     {
-        var packet = context.Datagram.AsSpan(0, length);
+        var length = packet.Length;
         if (length == 0 || !NetcodeAddress.TryFromSocketAddress(context.From, out var from))
         {
             _metrics.InInvalid(length);
@@ -246,16 +266,34 @@ internal sealed partial class UdpGateway
         }
     }
 
+    /// <summary>Sends a datagram: queued in this thread's open send batch if there is one (copied), else at once.</summary>
     private void Send(int socketIndex, SocketAddress to, ReadOnlySpan<byte> packet, NetcodePacketType type)
     {
+        if (OpenBatch(socketIndex) is { } batch)
+        {
+            if (batch.IsFull)
+            {
+                Flush(batch, socketIndex);
+            }
+
+            if (batch.TryAdd(to, packet))
+            {
+                _metrics.Out(type, packet.Length);
+            }
+
+            return;
+        }
+
         try
         {
+            _metrics.SendCalls();
             _sockets[socketIndex].SendTo(packet, SocketFlags.None, to);
             _metrics.Out(type, packet.Length);
         }
         catch (SocketException)
         {
             // Send buffer full or the peer unreachable: UDP is lossy, the protocol copes.
+            _metrics.SendFailed();
         }
         catch (ObjectDisposedException)
         {

@@ -46,7 +46,8 @@ internal sealed partial class UdpGateway
 
     private void Tick(long now)
     {
-        var buffer = SendBuffer;
+        // The tick's keep-alives go out together; a timeout's disconnect packets join them.
+        using var scope = BeginSendBatch();
         var used = Volatile.Read(ref _slotsEverUsed);
         for (var i = 0; i < used; i++)
         {
@@ -72,7 +73,7 @@ internal sealed partial class UdpGateway
                 }
                 else if (now - slot.LastSendTicks >= _keepAliveTicks)
                 {
-                    SendKeepAlive(slot, buffer);
+                    SendKeepAlive(slot);
                 }
             }
 

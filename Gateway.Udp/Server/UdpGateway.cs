@@ -76,6 +76,7 @@ internal sealed partial class UdpGateway : IUdpSender, IDisposable
         _receiveThreads = new Thread[options.Sockets];
         _receiveThreadHandles = new nint[options.Sockets];
         _receiveAllocated = new long[options.Sockets];
+        _batchedIo = options.UsesBatchedIo;
     }
 
     /// <summary>This server's address as tokens must name it.</summary>
@@ -107,15 +108,15 @@ internal sealed partial class UdpGateway : IUdpSender, IDisposable
                 return false;
             }
 
-            var buffer = SendBuffer;
             if (!slot.Confirmed)
             {
                 // The client drops payloads until its first keep-alive: lead with one until it has answered (reference behaviour).
-                SendKeepAlive(slot, buffer);
+                SendKeepAlive(slot);
             }
 
-            var length = NetcodePacketWriter.WritePayload(buffer, slot.Sequence++, payload, _protocolId, slot.SendKey!);
-            Send(slot.SocketIndex, slot.SocketAddress!, buffer.AsSpan(0, length), NetcodePacketType.Payload);
+            var space = SendSpace(slot.SocketIndex, out var batch);
+            var length = NetcodePacketWriter.WritePayload(space, slot.Sequence++, payload, _protocolId, slot.SendKey!);
+            SendWritten(slot.SocketIndex, slot.SocketAddress!, batch, space, length, NetcodePacketType.Payload);
             slot.LastSendTicks = Stopwatch.GetTimestamp();
             return true;
         }
@@ -152,11 +153,11 @@ internal sealed partial class UdpGateway : IUdpSender, IDisposable
                 connection = slot.Connection;
                 if (reason == UdpDisconnectReason.ServerDisconnected)
                 {
-                    var buffer = SendBuffer;
                     for (var i = 0; i < RedundantDisconnectPackets; i++)
                     {
-                        var length = NetcodePacketWriter.WriteDisconnect(buffer, slot.Sequence++, _protocolId, slot.SendKey!);
-                        Send(slot.SocketIndex, slot.SocketAddress!, buffer.AsSpan(0, length), NetcodePacketType.Disconnect);
+                        var space = SendSpace(slot.SocketIndex, out var batch);
+                        var length = NetcodePacketWriter.WriteDisconnect(space, slot.Sequence++, _protocolId, slot.SendKey!);
+                        SendWritten(slot.SocketIndex, slot.SocketAddress!, batch, space, length, NetcodePacketType.Disconnect);
                     }
                 }
 
@@ -172,10 +173,11 @@ internal sealed partial class UdpGateway : IUdpSender, IDisposable
         _handler.OnDisconnected(connection, reason);
     }
 
-    private void SendKeepAlive(ClientSlot slot, byte[] buffer)
+    private void SendKeepAlive(ClientSlot slot)
     {
-        var length = NetcodePacketWriter.WriteKeepAlive(buffer, slot.Sequence++, (uint)slot.Index, (uint)_maxClients, _protocolId, slot.SendKey!);
-        Send(slot.SocketIndex, slot.SocketAddress!, buffer.AsSpan(0, length), NetcodePacketType.KeepAlive);
+        var space = SendSpace(slot.SocketIndex, out var batch);
+        var length = NetcodePacketWriter.WriteKeepAlive(space, slot.Sequence++, (uint)slot.Index, (uint)_maxClients, _protocolId, slot.SendKey!);
+        SendWritten(slot.SocketIndex, slot.SocketAddress!, batch, space, length, NetcodePacketType.KeepAlive);
         slot.LastSendTicks = Stopwatch.GetTimestamp();
     }
 }

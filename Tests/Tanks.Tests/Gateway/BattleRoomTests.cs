@@ -184,6 +184,12 @@ public sealed class BattleRoomTests
             }
         }
 
+        public UdpSendScope BeginSendBatch() => default;
+
+        public void EndSendBatch()
+        {
+        }
+
         public bool TrySendPayload(in UdpConnection connection, ReadOnlySpan<byte> payload)
         {
             var copy = payload.ToArray();
