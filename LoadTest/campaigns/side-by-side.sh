@@ -124,6 +124,9 @@ run_colyseus() {
   done
 }
 
+if [ ! -f "$COLYSEUS_DIR/server.mjs" ] || [ ! -f "$COLYSEUS_DIR/loadtest.mjs" ]; then
+  echo "COLYSEUS_DIR=$COLYSEUS_DIR (from $(pwd)) holds no server.mjs and loadtest.mjs" >&2; exit 1
+fi
 dotnet build -c Release LocalStack >/dev/null && dotnet build -c Release LoadTest >/dev/null
 echo "== installing the Colyseus peer in $WORK"
 cp -r "$COLYSEUS_DIR" "$WORK/colyseus" && chmod -R u+w "$WORK/colyseus" # the shared copy may be read-only
