@@ -7,7 +7,8 @@ namespace Tanks.LoadTest;
 
 /// <summary>
 /// The command line: parses the options, runs the swarm, writes the report; exit 0 = thresholds held, 2 = one broke,
-/// 1 = error. The <c>curve</c> subcommand (<see cref="CurveCommand"/>) combines reports instead.
+/// 1 = error. The <c>curve</c> and <c>compare</c> subcommands (<see cref="CurveCommand"/>, <see cref="CompareCommand"/>) combine
+/// reports instead.
 /// </summary>
 public static class LoadCommand
 {
@@ -72,6 +73,7 @@ public static class LoadCommand
 
         var exit = Fatal;
         root.Subcommands.Add(CurveCommand.Create(code => exit = code));
+        root.Subcommands.Add(CompareCommand.Create(code => exit = code));
         root.SetAction(async (parse, cancellationToken) => exit = await ToolCommandLine.RunAsync(
             () =>
             {

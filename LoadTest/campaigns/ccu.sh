@@ -18,15 +18,11 @@ start_stack
 # Registration pass (not measured): every account of the largest step, so each measured run only logs in.
 max=$(printf '%s\n' $STEPS | sort -n | tail -1)
 echo "== registering $max accounts"
-dotnet LoadTest/bin/Release/net10.0/Tanks.LoadTest.dll --bots "$max" --ramp "$RAMP" --seed 1 --duration $(( max / 12 + 30 )) --quiet >/dev/null || true # ~15-25 registrations/s beside the battles
+register_accounts "$max"
 for bots in $STEPS; do
   for run in $(seq 1 "$REPEATS"); do
-    warmup=$(( bots / 35 + 20 )) # logins (one Argon2id each) run at ~40-60/s beside the battles
-    echo "== $bots bots, run $run: warm-up ${warmup} s, measured ${MEASURE} s"
-    dotnet LoadTest/bin/Release/net10.0/Tanks.LoadTest.dll --bots "$bots" --ramp "$RAMP" --seed 1 \
-      --warmup "$warmup" --duration $(( warmup + MEASURE )) --quiet "${METRICS[@]}" \
-      --report "$OUT/ccu-$bots-$run.json" | grep -E "inter-arrival|loss|cpu all|trouble|starved|thresholds" || true
+    ccu_run "$bots" "$OUT/ccu-$bots-$run.json" "run $run"
   done
 done
 stop_stack
-dotnet LoadTest/bin/Release/net10.0/Tanks.LoadTest.dll curve --out "$OUT/curve.png" "$OUT"/ccu-*.json
+dotnet "$LOADTEST" curve --out "$OUT/curve.png" "$OUT"/ccu-*.json
